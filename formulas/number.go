@@ -1,0 +1,79 @@
+package formulas
+
+import (
+	"math"
+	"strconv"
+)
+
+// Numbers are float64 read the way Excel reads them: before every discontinuity (ceil, floor,
+// steps, round_to, tier, a comparison, a rank) and when a cell is stored, a value is rounded
+// to 15 significant digits. Binary noise such as 58.00000000000001 (25375/43750×100) then
+// reads as the 58 a decimal calculator shows, while every value with fewer than 15
+// significant digits — all rubric data — is kept exactly.
+
+// pow10 holds the powers of ten that float64 represents exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// significant is the number of significant decimal digits a value keeps.
+const significant = 15
+
+// canon rounds x to 15 significant digits: the double nearest to the decimal a calculator
+// would show.
+func canon(x float64) float64 {
+	if x == math.Trunc(x) || math.IsNaN(x) || math.IsInf(x, 0) {
+		// Whole numbers (counts, people, most data) are exact up to 2^53.
+		if math.Abs(x) < 1e15 || math.IsNaN(x) || math.IsInf(x, 0) {
+			return x
+		}
+	}
+	a := math.Abs(x)
+	e := int(math.Floor(math.Log10(a)))
+	// Log10 can be off by one next to a power of ten.
+	if e+1 >= 0 && e+1 < len(pow10) && a >= pow10[e+1] {
+		e++
+	} else if e >= 0 && e < len(pow10) && a < pow10[e] {
+		e--
+	}
+	p := significant - 1 - e // decimals to keep
+	switch {
+	case p >= 0 && p < len(pow10):
+		s := pow10[p]
+		return math.Round(x*s) / s
+	case p < 0 && -p < len(pow10):
+		s := pow10[-p]
+		return math.Round(x/s) * s
+	}
+	// Far outside any score's range: let strconv do it exactly.
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', significant, 64), 64)
+	return r
+}
+
+// roundHalfAway rounds x to n decimals, a half going away from zero (四舍五入, Excel ROUND),
+// after reading x at 15 significant digits: 4.725 (4.7249999999999996 in binary) gives 4.73.
+func roundHalfAway(x float64, n int) float64 {
+	x = canon(x)
+	switch {
+	case n == 0:
+		return math.Round(x)
+	case n > 0 && n < len(pow10):
+		s := pow10[n]
+		return math.Round(canon(x*s)) / s
+	case n < 0 && -n < len(pow10):
+		s := pow10[-n]
+		return math.Round(canon(x/s)) * s
+	}
+	return x
+}
+
+// compare orders two numbers as a decimal calculator would: -1, 0 or +1.
+func compare(a, b float64) int {
+	a, b = canon(a), canon(b)
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
