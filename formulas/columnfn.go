@@ -46,34 +46,26 @@ func (sh *Sheet) computeCall(id int, changed *[]int) {
 		return
 	}
 	src := &sh.cols[call.src]
-
-	// Which group each complete row belongs to.
-	groups := make([]int32, n)
 	ids := map[groupKey]int32{}
+	groups := make([]int32, n)
 	for r := 0; r < n; r++ {
-		groups[r] = -1
-		if !sh.isComplete(r) {
-			continue
-		}
-		if call.arg < 0 {
-			groups[r] = 0
-			continue
-		}
-		k := sh.cols[call.arg].get(r)
-		if k.k == kNull || k.k == kErr {
-			continue
-		}
-		gk := groupKey{k.k, k.n, k.s}
-		g, ok := ids[gk]
-		if !ok {
-			g = int32(len(ids))
-			ids[gk] = g
-		}
-		groups[r] = g
+		groups[r] = sh.groupOf(call, ids, r)
 	}
 
 	if call.fn == "rank" || call.fn == "rank_asc" {
-		sh.computeRank(call, src, groups, set)
+		st := &rankState{ids: ids, groups: groups}
+		st.entries = make([]entry, 0, n)
+		for r := 0; r < n; r++ {
+			if e, ok := st.entry(src, r); ok {
+				st.entries = append(st.entries, e)
+			}
+		}
+		st.sort(call.fn == "rank_asc")
+		if sh.ranks == nil {
+			sh.ranks = map[int]*rankState{}
+		}
+		sh.ranks[id] = st
+		sh.assignRanks(call, st, nil, set)
 		return
 	}
 
@@ -152,19 +144,46 @@ func (sh *Sheet) callNull(call *callDef, r int) val {
 	return null("")
 }
 
-// computeRank ranks every row within its group: 1 for the highest (rank) or lowest
-// (rank_asc) value; ties share the smaller rank, as Excel RANK (9, 8, 8, 7 → 1, 2, 2, 4).
-func (sh *Sheet) computeRank(call *callDef, src *column, groups []int32, set func(int, val)) {
-	n := len(sh.units)
-	entries := make([]entry, 0, n)
-	for r := 0; r < n; r++ {
-		if groups[r] < 0 || src.k[r] != kNum {
-			continue
-		}
-		entries = append(entries, entry{group: groups[r], row: int32(r), x: canon(src.n[r])})
+// groupOf is the group a row takes part in, or -1 when it is left out (an incomplete unit, or
+// a null key).
+func (sh *Sheet) groupOf(call *callDef, ids map[groupKey]int32, r int) int32 {
+	if !sh.isComplete(r) {
+		return -1
 	}
-	asc := call.fn == "rank_asc"
-	slices.SortFunc(entries, func(a, b entry) int {
+	if call.arg < 0 {
+		return 0
+	}
+	k := sh.cols[call.arg].get(r)
+	if k.k == kNull || k.k == kErr {
+		return -1
+	}
+	gk := groupKey{k.k, k.n, k.s}
+	g, ok := ids[gk]
+	if !ok {
+		g = int32(len(ids))
+		ids[gk] = g
+	}
+	return g
+}
+
+// rankState keeps a rank column's rows sorted between updates, so that changing a few values
+// costs a merge, O(n + k log k), instead of a new sort.
+type rankState struct {
+	ids     map[groupKey]int32
+	groups  []int32
+	entries []entry // sorted by group, then value (descending for rank), then row
+}
+
+// entry returns row r's entry, if it takes part.
+func (st *rankState) entry(src *column, r int) (entry, bool) {
+	if st.groups[r] < 0 || src.k[r] != kNum {
+		return entry{}, false
+	}
+	return entry{group: st.groups[r], row: int32(r), x: canon(src.n[r])}, true
+}
+
+func entryOrder(asc bool) func(a, b entry) int {
+	return func(a, b entry) int {
 		if a.group != b.group {
 			return int(a.group - b.group)
 		}
@@ -175,40 +194,90 @@ func (sh *Sheet) computeRank(call *callDef, src *column, groups []int32, set fun
 			return -1
 		}
 		return 1
-	})
-	ranks := make([]float64, n)
-	groupStart := 0
-	for i, e := range entries {
+	}
+}
+
+func (st *rankState) sort(asc bool) { slices.SortFunc(st.entries, entryOrder(asc)) }
+
+// assignRanks gives every ranked row its rank within its group: ties share the smaller rank,
+// as Excel RANK (9, 8, 8, 7 → 1, 2, 2, 4). Rows left out get a null; with only != nil, only
+// those rows can have left.
+func (sh *Sheet) assignRanks(call *callDef, st *rankState, only []int, set func(int, val)) {
+	n := len(sh.units)
+	ranked := make([]bool, n)
+	groupStart, prev := 0, 0.0
+	for i, e := range st.entries {
 		switch {
-		case i == 0 || entries[i-1].group != e.group:
-			groupStart = i
-			ranks[e.row] = 1
-		case entries[i-1].x == e.x:
-			ranks[e.row] = ranks[entries[i-1].row]
-		default:
-			ranks[e.row] = float64(i - groupStart + 1)
+		case i == 0 || st.entries[i-1].group != e.group:
+			groupStart, prev = i, 1
+		case st.entries[i-1].x != e.x:
+			prev = float64(i - groupStart + 1)
+		}
+		ranked[e.row] = true
+		set(int(e.row), num(prev))
+	}
+	rows := only
+	if rows == nil {
+		rows = make([]int, n)
+		for r := range rows {
+			rows[r] = r
 		}
 	}
-	ranked := make([]bool, n)
-	for _, e := range entries {
-		ranked[e.row] = true
-	}
-	for r := 0; r < n; r++ {
+	for _, r := range rows {
 		if ranked[r] {
-			set(r, num(ranks[r]))
 			continue
 		}
-		if groups[r] < 0 {
+		if st.groups[r] < 0 {
 			set(r, sh.callNull(call, r))
 			continue
 		}
-		v := src.get(r)
-		if v.k == kNull {
+		if v := sh.cols[call.src].get(r); v.k == kNull {
 			set(r, sh.nullFrom(call.src, r))
 			continue
 		}
 		set(r, null(""))
 	}
+}
+
+// updateRank re-ranks after the rows in rows changed their value, key or completeness.
+func (sh *Sheet) updateRank(id int, rows []int, changed *[]int) {
+	st := sh.ranks[id]
+	call := sh.p.cols[id].call
+	out := &sh.cols[id]
+	src := &sh.cols[call.src]
+	set := func(r int, v val) {
+		if !same(out.get(r), v) {
+			*changed = append(*changed, r)
+		}
+		out.set(r, v)
+	}
+	moved := make(map[int32]bool, len(rows))
+	var fresh []entry
+	for _, r := range rows {
+		moved[int32(r)] = true
+		st.groups[r] = sh.groupOf(call, st.ids, r)
+		if e, ok := st.entry(src, r); ok {
+			fresh = append(fresh, e)
+		}
+	}
+	asc := call.fn == "rank_asc"
+	order := entryOrder(asc)
+	slices.SortFunc(fresh, order)
+	merged := make([]entry, 0, len(st.entries)+len(fresh))
+	j := 0
+	for _, e := range st.entries {
+		if moved[e.row] {
+			continue
+		}
+		for j < len(fresh) && order(fresh[j], e) < 0 {
+			merged = append(merged, fresh[j])
+			j++
+		}
+		merged = append(merged, e)
+	}
+	merged = append(merged, fresh[j:]...)
+	st.entries = merged
+	sh.assignRanks(call, st, rows, set)
 }
 
 // computeLookup reads column src in the row of the unit whose code the argument gives.

@@ -28,13 +28,7 @@ func canon(x float64) float64 {
 		}
 	}
 	a := math.Abs(x)
-	e := int(math.Floor(math.Log10(a)))
-	// Log10 can be off by one next to a power of ten.
-	if e+1 >= 0 && e+1 < len(pow10) && a >= pow10[e+1] {
-		e++
-	} else if e >= 0 && e < len(pow10) && a < pow10[e] {
-		e--
-	}
+	e := decimalExponent(a)
 	p := significant - 1 - e // decimals to keep
 	switch {
 	case p >= 0 && p < len(pow10):
@@ -52,7 +46,11 @@ func canon(x float64) float64 {
 // roundHalfAway rounds x to n decimals, a half going away from zero (四舍五入, Excel ROUND),
 // after reading x at 15 significant digits: 4.725 (4.7249999999999996 in binary) gives 4.73.
 func roundHalfAway(x float64, n int) float64 {
-	x = canon(x)
+	return roundCanon(canon(x), n)
+}
+
+// roundCanon is roundHalfAway for an x already read at 15 significant digits.
+func roundCanon(x float64, n int) float64 {
 	switch {
 	case n == 0:
 		return math.Round(x)
@@ -76,4 +74,32 @@ func compare(a, b float64) int {
 		return 1
 	}
 	return 0
+}
+
+// negPow10 holds 1e-1 … 1e-22 (nearest doubles), for finding the exponent of small values.
+var negPow10 = [...]float64{1e0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10,
+	1e-11, 1e-12, 1e-13, 1e-14, 1e-15, 1e-16, 1e-17, 1e-18, 1e-19, 1e-20, 1e-21, 1e-22}
+
+// decimalExponent is floor(log10(a)) for a > 0, from the binary exponent and a table: a
+// logarithm is the slowest step of reading a number at 15 digits.
+func decimalExponent(a float64) int {
+	_, e2 := math.Frexp(a) // a = f × 2^e2, f in [0.5, 1)
+	e := int(math.Floor(float64(e2-1) * 0.30102999566398120))
+	switch {
+	case e >= 0 && e+1 < len(pow10):
+		if a >= pow10[e+1] {
+			e++
+		} else if a < pow10[e] {
+			e--
+		}
+	case e < 0 && -e < len(negPow10):
+		if -e-1 >= 0 && a >= negPow10[-e-1] {
+			e++
+		} else if a < negPow10[-e] {
+			e--
+		}
+	default:
+		e = int(math.Floor(math.Log10(a)))
+	}
+	return e
 }

@@ -2,6 +2,9 @@ package formulas
 
 import (
 	"math"
+	"math/rand/v2"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -55,5 +58,27 @@ func TestRoundHalfAway(t *testing.T) {
 		if got := roundHalfAway(tt.in, tt.n); got != tt.want {
 			t.Errorf("roundHalfAway(%v, %d) = %v, want %v", tt.in, tt.n, got, tt.want)
 		}
+	}
+}
+
+// TestDecimalExponent checks the table-driven exponent against strconv's on values of every
+// magnitude scores and money take, including the neighbours of each power of ten.
+func TestDecimalExponent(t *testing.T) {
+	check := func(a float64) {
+		s := strconv.FormatFloat(a, 'e', -1, 64)
+		want, _ := strconv.Atoi(s[strings.IndexByte(s, 'e')+1:])
+		if got := decimalExponent(a); got != want {
+			t.Fatalf("decimalExponent(%v) = %d, want %d", a, got, want)
+		}
+	}
+	for e := -21; e <= 21; e++ {
+		p := math.Pow(10, float64(e))
+		check(p)
+		check(math.Nextafter(p, 0))
+		check(math.Nextafter(p, math.Inf(1)))
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 100000; i++ {
+		check(math.Pow(10, rng.Float64()*40-20))
 	}
 }

@@ -13,6 +13,7 @@ type Sheet struct {
 	units []Unit
 	index map[string]int
 	cols  []column
+	ranks map[int]*rankState // rank columns kept sorted for updates
 }
 
 // Evaluate computes every cell of the sheet for rows, column by column in dependency order.
@@ -235,7 +236,7 @@ func (sh *Sheet) finish(col *colDef, v val) val {
 			}
 			return fail("a %s item must give a number, not %s", col.kind, v)
 		}
-		return num(roundHalfAway(clampPoints(v.n, col.max), sh.p.scheme.Decimals()))
+		return num(roundCanon(clampPoints(canon(v.n), col.max), sh.p.scheme.Decimals()))
 	case roleOutput:
 		if v.k != kNum {
 			return v
@@ -256,12 +257,13 @@ func (sh *Sheet) finish(col *colDef, v val) val {
 	return v
 }
 
-// clampPoints bounds an item's points into [0, max] (扣完为止); no max means no upper bound.
+// clampPoints bounds an item's points, read at 15 digits, into [0, max] (扣完为止); no max
+// means no upper bound.
 func clampPoints(x float64, max *float64) float64 {
-	if compare(x, 0) < 0 {
+	if x < 0 {
 		return 0
 	}
-	if max != nil && compare(x, *max) > 0 {
+	if max != nil && x > *max {
 		return *max
 	}
 	return x
