@@ -61,8 +61,12 @@ type builder struct {
 }
 
 func (b *builder) unsupported(n ast.Node, what string) evalFn {
+	return b.errorAt(n, what+" is not part of the formula language")
+}
+
+func (b *builder) errorAt(n ast.Node, msg string) evalFn {
 	b.failed = true
-	b.c.positioned(b.col, n, what+" is not part of the formula language")
+	b.c.positioned(b.col, n, msg)
 	return nil
 }
 
@@ -403,11 +407,16 @@ func numbers(sh *Sheet, r int, fns []evalFn, dst []float64, fn string) (val, boo
 }
 
 func (b *builder) builtin(n *ast.BuiltinNode) evalFn {
+	name := n.Name
+	switch name {
+	case "abs", "ceil", "floor", "round", "int", "float", "max", "min":
+	default:
+		return b.unsupported(n, "the builtin "+name)
+	}
 	args := b.args(n.Arguments)
 	if b.failed {
 		return nil
 	}
-	name := n.Name
 	switch name {
 	case "abs", "ceil", "floor", "round", "int", "float":
 		if len(args) != 1 {
@@ -475,7 +484,7 @@ func (b *builder) call(n *ast.CallNode) evalFn {
 	}
 	need := map[string]int{"clamp": 3, "round_to": 2, "pct": 2, "below": 2, "steps": 2, "grade": 1}
 	if k, ok := need[name]; ok && len(args) != k {
-		return b.unsupported(n, fmt.Sprintf("%s with %d arguments", name, len(args)))
+		return b.errorAt(n, fmt.Sprintf("%s takes %d arguments, not %d", name, k, len(args)))
 	}
 	switch name {
 	case "clamp":
@@ -522,7 +531,7 @@ func (b *builder) call(n *ast.CallNode) evalFn {
 		}
 	case "tier":
 		if len(args) < 4 || len(args)%2 != 0 {
-			return b.unsupported(n, "tier without value pairs and a default (tier(x, t1, v1, …, default))")
+			return b.errorAt(n, "tier takes a value, pairs of threshold and result, then a default: tier(x, t1, v1, …, default)")
 		}
 		return func(sh *Sheet, r int) val {
 			x := args[0](sh, r)

@@ -68,15 +68,30 @@ func Compile(s *Scheme) (prog *Program, warnings []Warning, err error) {
 		c.check(order)
 	}
 	if len(c.errs) > 0 {
-		return nil, nil, c.errs
+		return nil, nil, c.sorted()
 	}
 	c.build(order)
 	if len(c.errs) > 0 {
-		return nil, nil, c.errs
+		return nil, nil, c.sorted()
 	}
 	c.p.order = order
 	c.indexReaders()
 	return c.p, schemeWarnings(s), nil
+}
+
+// sorted returns the errors in the order of the document: by the column they concern.
+func (c *compiler) sorted() Errors {
+	pos := func(e *Error) int {
+		if e.Item == "veto" && c.p.veto >= 0 {
+			return c.p.veto
+		}
+		if id, ok := c.p.byName[e.Item]; ok {
+			return id
+		}
+		return -1
+	}
+	sort.SliceStable(c.errs, func(i, j int) bool { return pos(c.errs[i]) < pos(c.errs[j]) })
+	return c.errs
 }
 
 // add appends a column and registers its name.
@@ -306,7 +321,12 @@ func (c *compiler) rewrite(col *colDef) {
 		return false
 	})
 	v := &rewriter{c: c, col: col, callees: callees}
+	before := len(c.errs)
 	ast.Walk(&col.tree.Node, v)
+	if len(c.errs) > before {
+		col.tree = nil // reported; checking it again would only repeat the error
+		return
+	}
 	col.calls = map[*ast.CallNode]int{}
 	c.collect(col.tree.Node, col, col)
 }
@@ -557,12 +577,13 @@ func (c *compiler) sort() []int {
 		state[id] = black
 		order = append(order, id)
 	}
+	before := len(c.errs)
 	for id := 0; id < n; id++ {
 		if state[id] == white {
 			visit(id)
 		}
 	}
-	if len(c.errs) > 0 {
+	if len(c.errs) > before {
 		return nil
 	}
 	return order
@@ -757,7 +778,7 @@ func (c *compiler) knownNames() []string {
 			names = append(names, name)
 		}
 	}
-	return names
+	return append(names, helperNames()...)
 }
 
 func helperNames() []string {

@@ -36,7 +36,9 @@ func canon(x float64) float64 {
 		return math.Round(x*s) / s
 	case p < 0 && -p < len(pow10):
 		s := pow10[-p]
-		return math.Round(x/s) * s
+		if r := math.Round(x/s) * s; !math.IsInf(r, 0) {
+			return r
+		}
 	}
 	// Far outside any score's range: let strconv do it exactly.
 	r, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', significant, 64), 64)
@@ -51,6 +53,9 @@ func roundHalfAway(x float64, n int) float64 {
 
 // roundCanon is roundHalfAway for an x already read at 15 significant digits.
 func roundCanon(x float64, n int) float64 {
+	if n >= 0 && math.Abs(x) >= 1e15 {
+		return x // read at 15 significant digits it has no decimals to round
+	}
 	switch {
 	case n == 0:
 		return math.Round(x)

@@ -1,6 +1,9 @@
 package formulas
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // suggest returns ", did you mean x?" for the known name nearest to name, or "" when none is
 // near enough to be a likely typo.
@@ -8,6 +11,9 @@ func suggest(name string, known []string) string {
 	sort.Strings(known)
 	best, bestD := "", len(name)/2+2
 	for _, k := range known {
+		if len(name) >= 3 && strings.HasPrefix(k, name) {
+			return ", did you mean " + k + "?"
+		}
 		if d := distance(name, k); d < bestD {
 			best, bestD = k, d
 		}
