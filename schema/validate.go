@@ -55,17 +55,22 @@ func Validate(doc *Document) ([]formulas.Warning, error) {
 	if doc == nil {
 		return nil, Errorf(Invalid, "", "no document")
 	}
-	return validate(doc, doc.Units)
+	return validate(doc, nil)
 }
 
-// validate checks doc's scheme, its units (or, when it has none, the given roster) and its
-// values against that roster.
-func validate(doc *Document, roster []formulas.Unit) ([]formulas.Warning, error) {
+// validate checks doc: its scheme, its roster (doc.Units, or when it has none the stored
+// roster, whose units must still fit the scheme's groups and attributes) and its values
+// against that roster.
+func validate(doc *Document, stored []formulas.Unit) ([]formulas.Warning, error) {
 	v := &validator{}
 	v.scheme(&doc.Scheme)
 	schemeOK := len(v.problems) == 0
-	if len(doc.Units) > 0 {
-		v.units(&doc.Scheme, doc.Units)
+	roster := doc.Units
+	if len(roster) > 0 {
+		v.units(&doc.Scheme, roster, func(i int) string { return fmt.Sprintf("units[%d]", i) })
+	} else {
+		roster = stored
+		v.units(&doc.Scheme, roster, func(i int) string { return "units." + roster[i].Code })
 	}
 	if schemeOK {
 		// Values are checked against the metrics only when those are sound.
@@ -78,26 +83,6 @@ func validate(doc *Document, roster []formulas.Unit) ([]formulas.Warning, error)
 		warnings, err = compile(&doc.Scheme)
 		errs = formulaErrors(err)
 	}
-	if len(v.problems) > 0 || len(errs) > 0 {
-		return nil, invalid(v.problems, errs)
-	}
-	return warnings, nil
-}
-
-// validateScheme checks a scheme alone, and that every unit of the roster fits its groups.
-func validateScheme(s *formulas.Scheme, roster []formulas.Unit) ([]formulas.Warning, error) {
-	v := &validator{}
-	v.scheme(s)
-	if len(v.problems) > 0 {
-		return nil, invalid(v.problems, nil)
-	}
-	for i, u := range roster {
-		if msg := groupProblem(s, u.Group); msg != "" {
-			v.add(fmt.Sprintf("units[%d].group", i), "unit %s: %s", u.Code, msg)
-		}
-	}
-	warnings, err := compile(s)
-	errs := formulaErrors(err)
 	if len(v.problems) > 0 || len(errs) > 0 {
 		return nil, invalid(v.problems, errs)
 	}
@@ -317,11 +302,11 @@ func (v *validator) typ(path, t string) bool {
 }
 
 // units checks a roster against its scheme and normalizes declared attributes.
-func (v *validator) units(s *formulas.Scheme, units []formulas.Unit) {
+func (v *validator) units(s *formulas.Scheme, units []formulas.Unit, pathOf func(int) string) {
 	seen := map[string]bool{}
 	for i := range units {
 		u := &units[i]
-		path := fmt.Sprintf("units[%d]", i)
+		path := pathOf(i)
 		for _, p := range unitProblems(s, u) {
 			p.Field = path + "." + p.Field
 			v.problems = append(v.problems, p)

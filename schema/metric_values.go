@@ -1,0 +1,317 @@
+package schema
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/rubric-dev/rubric/formulas"
+)
+
+// valueRow is a row of metric_values: the current value of one metric of one unit in one layer.
+type valueRow struct {
+	bun.BaseModel `bun:"table:metric_values,alias:v"`
+	SchemeCode    string    `bun:"scheme_code,pk"`
+	UnitCode      string    `bun:"unit_code,pk"`
+	Layer         string    `bun:"layer,pk"`
+	Metric        string    `bun:"metric,pk"`
+	Value         string    `bun:"value"`
+	Note          string    `bun:"note"`
+	Who           string    `bun:"who"`
+	UpdatedAt     time.Time `bun:"updated_at"`
+}
+
+// checkLayer returns the layer a request names: "" is final.
+func checkLayer(layer string) (string, error) {
+	switch layer {
+	case "":
+		return LayerFinal, nil
+	case LayerFinal, LayerSelf:
+		return layer, nil
+	}
+	return "", Errorf(Invalid, "layer", "unknown layer %q: use final or self", layer)
+}
+
+// GetValues returns the values of one unit in one layer ("" is final), by metric code.
+func (s *Store) GetValues(ctx context.Context, code, unit, layer string) (map[string]Value, error) {
+	layer, err := checkLayer(layer)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]Value{}
+	err = s.read(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := getScheme(ctx, tx, code); err != nil {
+			return err
+		}
+		if _, err := getUnit(ctx, tx, code, unit); err != nil {
+			return err
+		}
+		var rows []valueRow
+		if err := tx.NewSelect().Model(&rows).
+			Where("scheme_code = ? AND unit_code = ? AND layer = ?", code, unit, layer).Scan(ctx); err != nil {
+			return err
+		}
+		for _, r := range rows {
+			v, err := decodeValue(r.Value)
+			if err != nil {
+				return err
+			}
+			out[r.Metric] = Value{Value: v, Note: r.Note, Who: r.Who, UpdatedAt: r.UpdatedAt.UTC()}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, wrap(err, "get values of %q in %q", unit, code)
+	}
+	return out, nil
+}
+
+// PutValues replaces the values of one unit in one layer: the metrics of values get theirs
+// (a scalar or {value, note}; null leaves the metric without a value), every other metric of the
+// unit loses its value. An unknown metric, a value of the wrong type or out of range is an
+// Invalid error naming the metric, and nothing is saved.
+func (s *Store) PutValues(ctx context.Context, code, unit, layer string, values map[string]any, who string) error {
+	return s.unitValues(ctx, code, unit, layer, values, who, true)
+}
+
+// PatchValues merges values into the stored values of one unit in one layer: a scalar or
+// {value, note} sets a metric's value, null removes it, metrics not named keep theirs. Errors
+// are those of PutValues, and nothing is saved.
+func (s *Store) PatchValues(ctx context.Context, code, unit, layer string, values map[string]any, who string) error {
+	return s.unitValues(ctx, code, unit, layer, values, who, false)
+}
+
+func (s *Store) unitValues(ctx context.Context, code, unit, layer string, values map[string]any, who string, replace bool) error {
+	layer, err := checkLayer(layer)
+	if err != nil {
+		return err
+	}
+	err = s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
+		row, err := lockScheme(ctx, tx, code)
+		if err != nil {
+			return err
+		}
+		if _, err := getUnit(ctx, tx, code, unit); err != nil {
+			return err
+		}
+		sc, err := loadRevision(ctx, tx, code, row.Revision)
+		if err != nil {
+			return err
+		}
+		batch, problems := parseEntries(metricIndex(sc), unit, values)
+		if len(problems) > 0 {
+			return invalid(problems, nil)
+		}
+		now := s.now()
+		changed, err := saveValues(ctx, tx, code, layer, map[string]map[string]Entry{unit: batch}, replace, who, now)
+		if err != nil || !changed {
+			return err
+		}
+		return bumpData(ctx, tx, code, now)
+	})
+	return wrap(err, "save values of %q in %q", unit, code)
+}
+
+// SetValues merges the values of many units of one layer at once (unit code → metric code →
+// value, as PatchValues), all or nothing: one unknown unit or metric, one bad value and nothing
+// is saved. The error's Problems name every unit and metric at fault.
+func (s *Store) SetValues(ctx context.Context, code, layer string, values map[string]map[string]any, who string) error {
+	layer, err := checkLayer(layer)
+	if err != nil {
+		return err
+	}
+	err = s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
+		row, err := lockScheme(ctx, tx, code)
+		if err != nil {
+			return err
+		}
+		sc, err := loadRevision(ctx, tx, code, row.Revision)
+		if err != nil {
+			return err
+		}
+		known, err := unitCodes(ctx, tx, code)
+		if err != nil {
+			return err
+		}
+		metrics := metricIndex(sc)
+		batch := make(map[string]map[string]Entry, len(values))
+		var problems []Problem
+		for _, unit := range sortedKeys(values) {
+			if !known[unit] {
+				problems = append(problems, Problem{Field: unit, Unit: unit, Message: fmt.Sprintf("unknown unit %q", unit)})
+				continue
+			}
+			entries, ps := parseEntries(metrics, unit, values[unit])
+			for _, p := range ps {
+				p.Field = unit + "." + p.Field
+				problems = append(problems, p)
+			}
+			batch[unit] = entries
+		}
+		if len(problems) > 0 {
+			return invalid(problems, nil)
+		}
+		now := s.now()
+		changed, err := saveValues(ctx, tx, code, layer, batch, false, who, now)
+		if err != nil || !changed {
+			return err
+		}
+		return bumpData(ctx, tx, code, now)
+	})
+	return wrap(err, "save values of %q", code)
+}
+
+// parseEntries checks the raw values of one unit and returns them normalized. Problems name
+// the metric (Field) and the unit.
+func parseEntries(metrics map[string]*formulas.Metric, unit string, raw map[string]any) (map[string]Entry, []Problem) {
+	problems := entryProblems(metrics, unit, raw)
+	if len(problems) > 0 {
+		return nil, problems
+	}
+	out := make(map[string]Entry, len(raw))
+	for code, r := range raw {
+		e, _ := ParseEntry(r)
+		if e.Value != nil {
+			e.Value, _ = checkValue(metrics[code].Type, metrics[code].Min, metrics[code].Max, e.Value)
+		}
+		out[code] = e
+	}
+	return out, nil
+}
+
+// saveDocumentValues merges a document's values (checked by validate) into the store.
+func saveDocumentValues(ctx context.Context, tx bun.IDB, sc *formulas.Scheme, values map[string]map[string]map[string]any, who string, now time.Time) (bool, error) {
+	metrics := metricIndex(sc)
+	changed := false
+	for _, layer := range sortedKeys(values) {
+		batch := map[string]map[string]Entry{}
+		for unit, raw := range values[layer] {
+			entries, problems := parseEntries(metrics, unit, raw)
+			if len(problems) > 0 {
+				return false, invalid(problems, nil)
+			}
+			batch[unit] = entries
+		}
+		c, err := saveValues(ctx, tx, sc.Code, layer, batch, false, who, now)
+		if err != nil {
+			return false, err
+		}
+		changed = changed || c
+	}
+	return changed, nil
+}
+
+// saveValues writes checked entries of one layer (unit → metric → entry) and records every
+// change in the value history. With replace, the other stored values of those units are
+// removed. It reports whether anything changed.
+func saveValues(ctx context.Context, tx bun.IDB, code, layer string, batch map[string]map[string]Entry, replace bool, who string, now time.Time) (bool, error) {
+	if len(batch) == 0 {
+		return false, nil
+	}
+	units := sortedKeys(batch)
+	var stored []valueRow
+	q := tx.NewSelect().Model(&stored).Where("scheme_code = ? AND layer = ?", code, layer)
+	if len(units) <= batchSize {
+		q = q.Where("unit_code IN (?)", bun.In(units))
+	}
+	if err := q.Scan(ctx); err != nil {
+		return false, err
+	}
+	old := make(map[[2]string]*valueRow, len(stored))
+	for i := range stored {
+		old[[2]string{stored[i].UnitCode, stored[i].Metric}] = &stored[i]
+	}
+	var upserts []*valueRow
+	var history []*historyRow
+	var deletes []*valueRow
+	remove := func(r *valueRow) {
+		deletes = append(deletes, r)
+		history = append(history, &historyRow{SchemeCode: code, UnitCode: r.UnitCode, Layer: layer, Metric: r.Metric,
+			OldValue: &r.Value, Who: who, At: now})
+	}
+	for _, unit := range units {
+		entries := batch[unit]
+		for _, metric := range sortedKeys(entries) {
+			e := entries[metric]
+			prev := old[[2]string{unit, metric}]
+			if e.Value == nil {
+				if prev != nil {
+					remove(prev)
+				}
+				continue
+			}
+			data, err := json.Marshal(e.Value)
+			if err != nil {
+				return false, fmt.Errorf("encode value of %s: %w", metric, err)
+			}
+			value := string(data)
+			if prev != nil && prev.Value == value && prev.Note == e.Note {
+				continue
+			}
+			upserts = append(upserts, &valueRow{SchemeCode: code, UnitCode: unit, Layer: layer, Metric: metric,
+				Value: value, Note: e.Note, Who: who, UpdatedAt: now})
+			h := &historyRow{SchemeCode: code, UnitCode: unit, Layer: layer, Metric: metric, NewValue: &value,
+				Note: e.Note, Who: who, At: now}
+			if prev != nil {
+				h.OldValue = &prev.Value
+			}
+			history = append(history, h)
+		}
+		if replace {
+			for i := range stored {
+				r := &stored[i]
+				if _, named := entries[r.Metric]; r.UnitCode == unit && !named {
+					remove(r)
+				}
+			}
+		}
+	}
+	for start := 0; start < len(upserts); start += batchSize {
+		chunk := upserts[start:min(start+batchSize, len(upserts))]
+		if _, err := tx.NewInsert().Model(&chunk).
+			On("CONFLICT (scheme_code, unit_code, layer, metric) DO UPDATE").
+			Set("value = EXCLUDED.value").Set("note = EXCLUDED.note").
+			Set("who = EXCLUDED.who").Set("updated_at = EXCLUDED.updated_at").
+			Exec(ctx); err != nil {
+			return false, err
+		}
+	}
+	for _, r := range deletes {
+		if _, err := tx.NewDelete().Model(r).WherePK().Exec(ctx); err != nil {
+			return false, err
+		}
+	}
+	for start := 0; start < len(history); start += batchSize {
+		chunk := history[start:min(start+batchSize, len(history))]
+		if _, err := tx.NewInsert().Model(&chunk).Exec(ctx); err != nil {
+			return false, err
+		}
+	}
+	return len(history) > 0, nil
+}
+
+// unitCodes is the set of a scheme's unit codes.
+func unitCodes(ctx context.Context, db bun.IDB, code string) (map[string]bool, error) {
+	var codes []string
+	if err := db.NewSelect().Model((*unitRow)(nil)).Column("code").Where("scheme_code = ?", code).
+		Scan(ctx, &codes); err != nil {
+		return nil, err
+	}
+	set := make(map[string]bool, len(codes))
+	for _, c := range codes {
+		set[c] = true
+	}
+	return set, nil
+}
+
+// decodeValue reads a stored value: a number (float64), a boolean or text.
+func decodeValue(s string) (any, error) {
+	var v any
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		return nil, fmt.Errorf("decode value %q: %w", s, err)
+	}
+	return v, nil
+}

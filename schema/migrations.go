@@ -1,0 +1,149 @@
+package schema
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/migrate"
+)
+
+// migrations lists the schema's migrations in order. Each is Go code, named with a sortable
+// timestamp, written with bun's query builders so that it runs on SQLite and PostgreSQL alike;
+// each runs in a transaction and only creates what does not exist yet, so that two processes
+// starting together on one PostgreSQL database do no harm. A migration never changes once
+// released: the next change is a new migration.
+func migrations() *migrate.Migrations {
+	ms := migrate.NewMigrations()
+	ms.Add(migrate.Migration{
+		Name:    "20261127000001",
+		Comment: "create_tables",
+		Up:      txMigration(createTables),
+		Down:    txMigration(dropTables),
+	})
+	return ms
+}
+
+// txMigration runs a migration in one transaction.
+func txMigration(fn func(ctx context.Context, tx bun.Tx) error) func(context.Context, *migrate.Migrator, *migrate.Migration) error {
+	return func(ctx context.Context, m *migrate.Migrator, _ *migrate.Migration) error {
+		return m.DB().RunInTx(ctx, nil, fn)
+	}
+}
+
+// migrate brings the database's tables up to date.
+func (s *Store) migrate(ctx context.Context) error {
+	m := migrate.NewMigrator(s.wdb, migrations(), migrate.WithMarkAppliedOnSuccess(true), migrate.WithUpsert(true))
+	if err := m.Init(ctx); err != nil {
+		return fmt.Errorf("schema: init migrations: %w", err)
+	}
+	if _, err := m.Migrate(ctx); err != nil {
+		return fmt.Errorf("schema: migrate: %w", err)
+	}
+	return nil
+}
+
+// The tables as the first migration creates them. These types belong to the migration and
+// never change; the store's own models live beside the code that uses them.
+type (
+	v1Scheme struct {
+		bun.BaseModel `bun:"table:schemes"`
+		Code          string    `bun:"code,pk"`
+		Title         string    `bun:"title,notnull"`
+		Period        string    `bun:"period,notnull"`
+		Issuer        string    `bun:"issuer,notnull"`
+		Revision      int       `bun:"revision,notnull"`
+		DataVersion   int64     `bun:"data_version,notnull"`
+		CreatedAt     time.Time `bun:"created_at,notnull"`
+		UpdatedAt     time.Time `bun:"updated_at,notnull"`
+	}
+	v1Revision struct {
+		bun.BaseModel `bun:"table:scheme_revisions"`
+		SchemeCode    string    `bun:"scheme_code,pk"`
+		Revision      int       `bun:"revision,pk"`
+		Document      string    `bun:"document,type:text,notnull"`
+		Who           string    `bun:"who,notnull"`
+		Message       string    `bun:"message,notnull"`
+		CreatedAt     time.Time `bun:"created_at,notnull"`
+	}
+	v1Unit struct {
+		bun.BaseModel `bun:"table:units"`
+		SchemeCode    string `bun:"scheme_code,pk"`
+		Code          string `bun:"code,pk"`
+		Name          string `bun:"name,notnull"`
+		GroupName     string `bun:"group_name,notnull"`
+		Attrs         string `bun:"attrs,type:text,notnull"`
+		Position      int    `bun:"position,notnull"`
+	}
+	v1Value struct {
+		bun.BaseModel `bun:"table:metric_values"`
+		SchemeCode    string    `bun:"scheme_code,pk"`
+		UnitCode      string    `bun:"unit_code,pk"`
+		Layer         string    `bun:"layer,pk"`
+		Metric        string    `bun:"metric,pk"`
+		Value         string    `bun:"value,type:text,notnull"`
+		Note          string    `bun:"note,type:text,notnull"`
+		Who           string    `bun:"who,notnull"`
+		UpdatedAt     time.Time `bun:"updated_at,notnull"`
+	}
+	v1History struct {
+		bun.BaseModel `bun:"table:value_history"`
+		ID            int64     `bun:"id,pk,autoincrement"`
+		SchemeCode    string    `bun:"scheme_code,notnull"`
+		UnitCode      string    `bun:"unit_code,notnull"`
+		Layer         string    `bun:"layer,notnull"`
+		Metric        string    `bun:"metric,notnull"`
+		OldValue      *string   `bun:"old_value,type:text"`
+		NewValue      *string   `bun:"new_value,type:text"`
+		Note          string    `bun:"note,type:text,notnull"`
+		Who           string    `bun:"who,notnull"`
+		At            time.Time `bun:"at,notnull"`
+	}
+)
+
+func createTables(ctx context.Context, tx bun.Tx) error {
+	tables := []struct {
+		model any
+		fks   []string
+	}{
+		{(*v1Scheme)(nil), nil},
+		{(*v1Revision)(nil), []string{`("scheme_code") REFERENCES "schemes" ("code") ON DELETE CASCADE`}},
+		{(*v1Unit)(nil), []string{`("scheme_code") REFERENCES "schemes" ("code") ON DELETE CASCADE`}},
+		{(*v1Value)(nil), []string{`("scheme_code", "unit_code") REFERENCES "units" ("scheme_code", "code") ON DELETE CASCADE`}},
+		{(*v1History)(nil), []string{`("scheme_code") REFERENCES "schemes" ("code") ON DELETE CASCADE`}},
+	}
+	for _, t := range tables {
+		q := tx.NewCreateTable().Model(t.model).IfNotExists()
+		for _, fk := range t.fks {
+			q = q.ForeignKey(fk)
+		}
+		if _, err := q.Exec(ctx); err != nil {
+			return err
+		}
+	}
+	indexes := []struct {
+		model   any
+		name    string
+		columns []string
+	}{
+		{(*v1Unit)(nil), "units_roster_idx", []string{"scheme_code", "position"}},
+		{(*v1History)(nil), "value_history_scheme_idx", []string{"scheme_code", "id"}},
+		{(*v1History)(nil), "value_history_unit_idx", []string{"scheme_code", "unit_code", "metric"}},
+	}
+	for _, ix := range indexes {
+		if _, err := tx.NewCreateIndex().Model(ix.model).Index(ix.name).Column(ix.columns...).IfNotExists().Exec(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func dropTables(ctx context.Context, tx bun.Tx) error {
+	for _, model := range []any{(*v1History)(nil), (*v1Value)(nil), (*v1Unit)(nil), (*v1Revision)(nil), (*v1Scheme)(nil)} {
+		if _, err := tx.NewDropTable().Model(model).IfExists().Exec(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,349 @@
+package schema
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/rubric-dev/rubric/formulas"
+)
+
+// schemeRow is a row of the schemes table: one scheme, its current revision and a data version
+// that changes with every change of its roster or values.
+type schemeRow struct {
+	bun.BaseModel `bun:"table:schemes,alias:s"`
+	Code          string    `bun:"code,pk"`
+	Title         string    `bun:"title"`
+	Period        string    `bun:"period"`
+	Issuer        string    `bun:"issuer"`
+	Revision      int       `bun:"revision"`
+	DataVersion   int64     `bun:"data_version"`
+	CreatedAt     time.Time `bun:"created_at"`
+	UpdatedAt     time.Time `bun:"updated_at"`
+	Units         int       `bun:"units,scanonly"`
+}
+
+// SchemeSummary is a scheme in a list: its identity, current revision and roster size.
+// DataVersion changes (only) with every change of the roster or of a value: together with
+// Revision it identifies what an evaluated sheet was computed from.
+type SchemeSummary struct {
+	Code        string    `json:"code"`
+	Title       string    `json:"title"`
+	Period      string    `json:"period,omitempty"`
+	Issuer      string    `json:"issuer,omitempty"`
+	Revision    int       `json:"revision"`
+	DataVersion int64     `json:"data_version"`
+	Units       int       `json:"units"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+func (r *schemeRow) summary() SchemeSummary {
+	return SchemeSummary{Code: r.Code, Title: r.Title, Period: r.Period, Issuer: r.Issuer, Revision: r.Revision,
+		DataVersion: r.DataVersion, Units: r.Units, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+}
+
+// CreateScheme validates a scheme document and saves it as revision 1 of a new scheme, with
+// its roster and example values (as entries of the value history) if it has them. It returns
+// the revision and the engine's warnings. A scheme with the same code is a Conflict.
+func (s *Store) CreateScheme(ctx context.Context, doc *Document, who, message string) (int, []formulas.Warning, error) {
+	if doc == nil {
+		return 0, nil, Errorf(Invalid, "", "no document")
+	}
+	warnings, err := Validate(doc)
+	if err != nil {
+		return 0, nil, err
+	}
+	err = s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
+		exists, err := tx.NewSelect().Model((*schemeRow)(nil)).Where("code = ?", doc.Code).Exists(ctx)
+		if err != nil {
+			return err
+		}
+		if exists {
+			return schemeExists(doc.Code)
+		}
+		now := s.now()
+		row := &schemeRow{Code: doc.Code, Title: doc.Title, Period: doc.Period, Issuer: doc.Issuer, Revision: 1,
+			DataVersion: now.UnixMicro(), CreatedAt: now, UpdatedAt: now}
+		if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
+			if isUniqueViolation(err) {
+				return schemeExists(doc.Code)
+			}
+			return err
+		}
+		if err := insertRevision(ctx, tx, &doc.Scheme, 1, who, message, now); err != nil {
+			return err
+		}
+		if err := replaceRoster(ctx, tx, doc.Code, doc.Units); err != nil {
+			return err
+		}
+		_, err = saveDocumentValues(ctx, tx, &doc.Scheme, doc.Values, who, now)
+		return err
+	})
+	if err != nil {
+		return 0, nil, wrap(err, "create scheme %q", doc.Code)
+	}
+	return 1, warnings, nil
+}
+
+func schemeExists(code string) error {
+	return Errorf(Conflict, "code", "scheme %q already exists", code)
+}
+
+func schemeNotFound(code string) error {
+	return Errorf(NotFound, "", "scheme %q not found", code)
+}
+
+// GetScheme returns the scheme document at its current revision, with its roster (and no
+// values: see GetValues and Rows).
+func (s *Store) GetScheme(ctx context.Context, code string) (*Document, error) {
+	var doc *Document
+	err := s.read(ctx, func(ctx context.Context, tx bun.Tx) error {
+		row, err := getScheme(ctx, tx, code)
+		if err != nil {
+			return err
+		}
+		sc, err := loadRevision(ctx, tx, code, row.Revision)
+		if err != nil {
+			return err
+		}
+		units, err := loadRoster(ctx, tx, code, Page{}, false)
+		if err != nil {
+			return err
+		}
+		doc = &Document{Scheme: *sc, Units: units}
+		return nil
+	})
+	if err != nil {
+		return nil, wrap(err, "get scheme %q", code)
+	}
+	return doc, nil
+}
+
+// Version returns a scheme's current revision and data version: a cheap test of whether a
+// sheet evaluated earlier is still current.
+func (s *Store) Version(ctx context.Context, code string) (revision int, dataVersion int64, err error) {
+	row, err := getScheme(ctx, s.db, code)
+	if err != nil {
+		return 0, 0, wrap(err, "get scheme %q", code)
+	}
+	return row.Revision, row.DataVersion, nil
+}
+
+// ListSchemes lists schemes by code, a page at a time, with their total count.
+func (s *Store) ListSchemes(ctx context.Context, page Page) ([]SchemeSummary, int, error) {
+	page, err := page.normalize()
+	if err != nil {
+		return nil, 0, err
+	}
+	var rows []schemeRow
+	var total int
+	err = s.read(ctx, func(ctx context.Context, tx bun.Tx) error {
+		n, err := tx.NewSelect().Model((*schemeRow)(nil)).Count(ctx)
+		if err != nil {
+			return err
+		}
+		total = int(n)
+		return tx.NewSelect().Model(&rows).
+			ColumnExpr("s.*").
+			ColumnExpr("(SELECT COUNT(*) FROM units AS u WHERE u.scheme_code = s.code) AS units").
+			Order("s.code").Limit(int64(page.Limit)).Offset(int64(page.Offset)).Scan(ctx)
+	})
+	if err != nil {
+		return nil, 0, wrap(err, "list schemes")
+	}
+	out := make([]SchemeSummary, len(rows))
+	for i := range rows {
+		out[i] = rows[i].summary()
+	}
+	return out, total, nil
+}
+
+// ReplaceScheme validates a whole document and saves it as the scheme's next revision. If the
+// document has units, they replace the roster (the values of units no longer in it are
+// deleted); if it has values, they are merged into the stored ones. The document's code must
+// be the scheme's (or empty). It returns the new revision and the engine's warnings.
+func (s *Store) ReplaceScheme(ctx context.Context, code string, doc *Document, who, message string) (int, []formulas.Warning, error) {
+	if doc == nil {
+		return 0, nil, Errorf(Invalid, "", "no document")
+	}
+	if doc.Code == "" {
+		doc.Code = code
+	}
+	if doc.Code != code {
+		return 0, nil, Errorf(Invalid, "code", "the document's code %q is not the scheme's code %q", doc.Code, code)
+	}
+	var rev int
+	var warnings []formulas.Warning
+	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
+		row, err := lockScheme(ctx, tx, code)
+		if err != nil {
+			return err
+		}
+		var stored []formulas.Unit
+		if len(doc.Units) == 0 {
+			if stored, err = loadRoster(ctx, tx, code, Page{}, false); err != nil {
+				return err
+			}
+		}
+		if warnings, err = validate(doc, stored); err != nil {
+			return err
+		}
+		now := s.now()
+		rev = row.Revision + 1
+		if err := saveRevision(ctx, tx, row, &doc.Scheme, rev, who, message, now); err != nil {
+			return err
+		}
+		changed := false
+		if len(doc.Units) > 0 {
+			if err := replaceRoster(ctx, tx, code, doc.Units); err != nil {
+				return err
+			}
+			changed = true
+		}
+		more, err := saveDocumentValues(ctx, tx, &doc.Scheme, doc.Values, who, now)
+		if err != nil {
+			return err
+		}
+		if changed || more {
+			return bumpData(ctx, tx, code, now)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, nil, wrap(err, "replace scheme %q", code)
+	}
+	return rev, warnings, nil
+}
+
+// UpdateScheme changes a scheme through fn, which edits a copy of the current scheme (an item,
+// a metric, a formula), then validates the result against the roster and saves it as the next
+// revision. An error of fn is returned as it is (an *Error for the client's faults). A change
+// that changes nothing saves no revision. It returns the (new) revision and the warnings.
+func (s *Store) UpdateScheme(ctx context.Context, code string, fn func(*formulas.Scheme) error, who, message string) (int, []formulas.Warning, error) {
+	var rev int
+	var warnings []formulas.Warning
+	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
+		row, err := lockScheme(ctx, tx, code)
+		if err != nil {
+			return err
+		}
+		old, err := loadRevision(ctx, tx, code, row.Revision)
+		if err != nil {
+			return err
+		}
+		sc, err := cloneScheme(old)
+		if err != nil {
+			return err
+		}
+		if err := fn(sc); err != nil {
+			return err
+		}
+		if sc.Code != code {
+			return Errorf(Invalid, "code", "the code of scheme %q cannot be changed", code)
+		}
+		roster, err := loadRoster(ctx, tx, code, Page{}, false)
+		if err != nil {
+			return err
+		}
+		if warnings, err = validate(&Document{Scheme: *sc}, roster); err != nil {
+			return err
+		}
+		sc.Revision = old.Revision
+		if mustJSON(sc) == mustJSON(old) {
+			rev = row.Revision
+			return nil
+		}
+		rev = row.Revision + 1
+		return saveRevision(ctx, tx, row, sc, rev, who, message, s.now())
+	})
+	if err != nil {
+		return 0, nil, wrap(err, "update scheme %q", code)
+	}
+	return rev, warnings, nil
+}
+
+// DeleteScheme deletes a scheme with its revisions, roster, values and history.
+func (s *Store) DeleteScheme(ctx context.Context, code string) error {
+	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewDelete().Model((*schemeRow)(nil)).Where("code = ?", code).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return schemeNotFound(code)
+		}
+		return nil
+	})
+	return wrap(err, "delete scheme %q", code)
+}
+
+// getScheme reads a scheme's row.
+func getScheme(ctx context.Context, db bun.IDB, code string) (*schemeRow, error) {
+	row := new(schemeRow)
+	if err := db.NewSelect().Model(row).Where("code = ?", code).Scan(ctx); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, schemeNotFound(code)
+		}
+		return nil, err
+	}
+	return row, nil
+}
+
+// lockScheme reads a scheme's row for a write transaction that changes the scheme: the empty
+// update makes PostgreSQL lock the row until the transaction ends, so that writers of one
+// scheme take turns (SQLite has one writer anyway).
+func lockScheme(ctx context.Context, tx bun.IDB, code string) (*schemeRow, error) {
+	if _, err := tx.NewUpdate().Model((*schemeRow)(nil)).Set("data_version = data_version").
+		Where("code = ?", code).Exec(ctx); err != nil {
+		return nil, err
+	}
+	return getScheme(ctx, tx, code)
+}
+
+// bumpData records a change of the roster or of values.
+func bumpData(ctx context.Context, tx bun.IDB, code string, now time.Time) error {
+	_, err := tx.NewUpdate().Model((*schemeRow)(nil)).Set("data_version = data_version + 1").
+		Set("updated_at = ?", now).Where("code = ?", code).Exec(ctx)
+	return err
+}
+
+// saveRevision stores sc as revision rev and makes it the scheme's current one.
+func saveRevision(ctx context.Context, tx bun.IDB, row *schemeRow, sc *formulas.Scheme, rev int, who, message string, now time.Time) error {
+	if err := insertRevision(ctx, tx, sc, rev, who, message, now); err != nil {
+		return err
+	}
+	_, err := tx.NewUpdate().Model((*schemeRow)(nil)).
+		Set("title = ?", sc.Title).Set("period = ?", sc.Period).Set("issuer = ?", sc.Issuer).
+		Set("revision = ?", rev).Set("updated_at = ?", now).
+		Where("code = ?", row.Code).Exec(ctx)
+	return err
+}
+
+// cloneScheme deep-copies a scheme.
+func cloneScheme(sc *formulas.Scheme) (*formulas.Scheme, error) {
+	data, err := json.Marshal(sc)
+	if err != nil {
+		return nil, fmt.Errorf("copy scheme: %w", err)
+	}
+	out := new(formulas.Scheme)
+	if err := json.Unmarshal(data, out); err != nil {
+		return nil, fmt.Errorf("copy scheme: %w", err)
+	}
+	return out, nil
+}
+
+func mustJSON(v any) string {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("unencodable: %v", err)
+	}
+	return string(data)
+}
