@@ -324,8 +324,10 @@ func checkJSON(v any, t reflect.Type, path string, out *[]Problem) {
 // unknownYAML reports every mapping key of n that type t has no field for, with its path
 // and line.
 func unknownYAML(n *yaml.Node, t reflect.Type, path string, out *[]Problem) {
-	for n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
+	if n.Kind == yaml.AliasNode {
+		// The anchored node is checked where it is defined; following aliases could loop
+		// (an anchor inside itself) or blow up (aliases of aliases).
+		return
 	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()

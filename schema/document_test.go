@@ -3,6 +3,7 @@ package schema
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -251,4 +252,34 @@ func TestDecodeJSONTypes(t *testing.T) {
 	if got := problemStrings(t, err); !reflect.DeepEqual(got, want) {
 		t.Errorf("problems =\n%q\nwant\n%q", got, want)
 	}
+}
+
+func bytesReader(data []byte) *bytes.Reader { return bytes.NewReader(data) }
+
+func TestDecodeYAMLAliases(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		doc, err := DecodeYAML(strings.NewReader("code: a\ntitle: A\nmetrics:\n  - &m {code: m, title: M, type: number}\n" +
+			"items:\n  - {code: x, title: X, formula: m}\n"))
+		if err != nil || len(doc.Metrics) != 1 {
+			t.Fatalf("doc %+v, err %v", doc, err)
+		}
+	})
+	t.Run("ErrRecursive", func(t *testing.T) {
+		_, err := DecodeYAML(strings.NewReader("code: a\nitems: &a\n  - {code: x, children: *a}\n"))
+		if ErrorKind(err) != Invalid {
+			t.Fatalf("err = %v, want Invalid", err)
+		}
+	})
+	t.Run("ErrLaughs", func(t *testing.T) {
+		// Aliases of aliases inside unit attributes, which the decoder expands: about 4^30 nodes.
+		var b strings.Builder
+		b.WriteString("code: a\nunits:\n  - code: u\n    attrs:\n      l0: &l0 [1, 1, 1, 1]\n")
+		for i := 1; i < 30; i++ {
+			fmt.Fprintf(&b, "      l%d: &l%d [*l%d, *l%d, *l%d, *l%d]\n", i, i, i-1, i-1, i-1, i-1)
+		}
+		_, err := DecodeYAML(strings.NewReader(b.String()))
+		if ErrorKind(err) != Invalid {
+			t.Fatalf("err = %v, want Invalid", err)
+		}
+	})
 }

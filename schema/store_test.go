@@ -2,12 +2,18 @@ package schema
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"net/url"
+	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/uptrace/bun/dialect"
+	"github.com/uptrace/bun/driver/pgdriver"
 
 	"github.com/rubric-dev/rubric/formulas"
 )
@@ -16,10 +22,16 @@ import (
 var testEpoch = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 
 // mustOpenStore opens a store on a new SQLite file in a temporary directory, with a clock
-// that starts at testEpoch and advances one second each time it is read.
+// that starts at testEpoch and advances one second each time it is read. When
+// RUBRIC_TEST_POSTGRES holds a postgres:// URL, the store is a new PostgreSQL database instead,
+// created through that URL and dropped after the test.
 func mustOpenStore(tb testing.TB) *Store {
 	tb.Helper()
-	s, err := Open(context.Background(), filepath.Join(tb.TempDir(), "rubric.db"))
+	dsn := filepath.Join(tb.TempDir(), "rubric.db")
+	if admin := os.Getenv("RUBRIC_TEST_POSTGRES"); admin != "" {
+		dsn = mustCreatePostgres(tb, admin)
+	}
+	s, err := Open(context.Background(), dsn)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -31,6 +43,35 @@ func mustOpenStore(tb testing.TB) *Store {
 		}
 	})
 	return s
+}
+
+var pgDatabases atomic.Int64
+
+// mustCreatePostgres creates an empty PostgreSQL database for one test and returns its URL.
+func mustCreatePostgres(tb testing.TB, admin string) string {
+	tb.Helper()
+	u, err := url.Parse(admin)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	db := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(admin)))
+	name := fmt.Sprintf("rubric_test_%d_%d", os.Getpid(), pgDatabases.Add(1))
+	if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		defer db.Close()
+		if _, err := db.Exec("DROP DATABASE " + name + " WITH (FORCE)"); err != nil {
+			tb.Error(err)
+		}
+	})
+	u.Path = "/" + name
+	return u.String()
+}
+
+// onPostgres reports whether s is a PostgreSQL store.
+func onPostgres(s *Store) bool {
+	return s.db.Dialect().Name() == dialect.PG
 }
 
 // mustCreateScheme saves testdata/scheme.yaml (code test-medical) in s.
@@ -67,6 +108,9 @@ func TestOpen(t *testing.T) {
 	ctx := context.Background()
 	t.Run("OK", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "rubric.db")
+		if admin := os.Getenv("RUBRIC_TEST_POSTGRES"); admin != "" {
+			path = mustCreatePostgres(t, admin)
+		}
 		for range 2 { // the second Open finds the tables migrated
 			s, err := Open(ctx, path)
 			if err != nil {
@@ -88,6 +132,9 @@ func TestOpen(t *testing.T) {
 	})
 	t.Run("OKPragmas", func(t *testing.T) {
 		s := mustOpenStore(t)
+		if onPostgres(s) {
+			t.Skip("SQLite only")
+		}
 		tests := []struct{ pragma, want string }{
 			{"journal_mode", "wal"}, {"foreign_keys", "1"}, {"busy_timeout", "10000"}, {"synchronous", "1"},
 		}
@@ -124,6 +171,9 @@ func TestOpen(t *testing.T) {
 		}
 	})
 	t.Run("ErrPath", func(t *testing.T) {
+		if os.Getenv("RUBRIC_TEST_POSTGRES") != "" {
+			t.Skip("SQLite only")
+		}
 		if s, err := Open(ctx, filepath.Join(t.TempDir(), "missing", "rubric.db")); err == nil {
 			s.Close()
 			t.Fatal("no error for a file in a missing directory")
@@ -254,9 +304,17 @@ func TestFailingWriteChangesNothing(t *testing.T) {
 	s := mustOpenStore(t)
 	ctx := context.Background()
 	mustCreateScheme(t, s)
-	if _, err := s.wdb.ExecContext(ctx, `CREATE TRIGGER refuse BEFORE INSERT ON value_history
-		WHEN NEW.note = 'refuse' BEGIN SELECT RAISE(ABORT, 'refused'); END`); err != nil {
-		t.Fatal(err)
+	trigger := []string{`CREATE TRIGGER refuse BEFORE INSERT ON value_history
+		WHEN NEW.note = 'refuse' BEGIN SELECT RAISE(ABORT, 'refused'); END`}
+	if onPostgres(s) {
+		trigger = []string{`CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN
+			IF NEW.note = 'refuse' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
+			`CREATE TRIGGER refuse BEFORE INSERT ON value_history FOR EACH ROW EXECUTE FUNCTION refuse()`}
+	}
+	for _, q := range trigger {
+		if _, err := s.wdb.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
 	}
 	before, err := s.GetValues(ctx, "test-medical", "xinbei", LayerFinal)
 	if err != nil {
