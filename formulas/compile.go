@@ -35,6 +35,8 @@ type compiler struct {
 	types  map[string]reflect.Type // the type of every name a formula may read
 	params map[string]float64
 	attrs  map[string]bool
+	// badParams are unknown params already reported; the checker sees them as numbers.
+	badParams map[string]bool
 }
 
 // Compile checks every formula of a scheme against its typed environment, orders the
@@ -51,11 +53,12 @@ func Compile(s *Scheme) (prog *Program, warnings []Warning, err error) {
 		return nil, nil, Errors{{Message: "no scheme"}}
 	}
 	c := &compiler{
-		s:      s,
-		p:      &Program{scheme: s, byName: map[string]int{}},
-		types:  map[string]reflect.Type{},
-		params: map[string]float64{},
-		attrs:  map[string]bool{},
+		s:         s,
+		p:         &Program{scheme: s, byName: map[string]int{}},
+		types:     map[string]reflect.Type{},
+		params:    map[string]float64{},
+		attrs:     map[string]bool{},
+		badParams: map[string]bool{},
 	}
 	c.declare()
 	if len(c.errs) > 0 {
@@ -90,7 +93,16 @@ func (c *compiler) sorted() Errors {
 		}
 		return -1
 	}
-	sort.SliceStable(c.errs, func(i, j int) bool { return pos(c.errs[i]) < pos(c.errs[j]) })
+	sort.SliceStable(c.errs, func(i, j int) bool {
+		a, b := c.errs[i], c.errs[j]
+		if pa, pb := pos(a), pos(b); pa != pb {
+			return pa < pb
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Column < b.Column
+	})
 	return c.errs
 }
 
@@ -321,12 +333,7 @@ func (c *compiler) rewrite(col *colDef) {
 		return false
 	})
 	v := &rewriter{c: c, col: col, callees: callees}
-	before := len(c.errs)
 	ast.Walk(&col.tree.Node, v)
-	if len(c.errs) > before {
-		col.tree = nil // reported; checking it again would only repeat the error
-		return
-	}
 	col.calls = map[*ast.CallNode]int{}
 	c.collect(col.tree.Node, col, col)
 }
@@ -358,6 +365,7 @@ func (v *rewriter) Visit(node *ast.Node) {
 		case len(path) == 2 && path[0] == "params":
 			if _, ok := v.c.params[path[1]]; !ok {
 				v.c.positioned(v.col, n.Property, fmt.Sprintf("unknown param %s%s", path[1], suggest(path[1], keys(v.c.params))))
+				v.placeholder(node, nameParam+path[1])
 				return
 			}
 			ast.Patch(node, &ast.IdentifierNode{Value: nameParam + path[1]})
@@ -367,15 +375,29 @@ func (v *rewriter) Visit(node *ast.Node) {
 				ast.Patch(node, &ast.IdentifierNode{Value: nameUnit + path[1]})
 			default:
 				v.c.positioned(v.col, n.Property, fmt.Sprintf("unit has code, name, group and attrs, not %s", path[1]))
+				v.placeholder(node, nameUnit+path[1])
 			}
 		case len(path) == 3 && path[0] == "unit" && path[1] == "attrs":
 			if !v.c.attrs[path[2]] {
 				v.c.positioned(v.col, n.Property, fmt.Sprintf("unknown attribute %s%s (declare it in the scheme's attributes)",
 					path[2], suggest(path[2], boolKeys(v.c.attrs))))
+				v.placeholder(node, nameAttr+path[2])
 				return
 			}
 			ast.Patch(node, &ast.IdentifierNode{Value: nameAttr + path[2]})
 		}
+	}
+}
+
+// placeholder stands in for a name already reported as unknown, typed so that the checker
+// goes on to report the formula's other errors instead of this one again.
+func (v *rewriter) placeholder(node *ast.Node, name string) {
+	ast.Patch(node, &ast.IdentifierNode{Value: name})
+	if _, ok := v.c.types[name]; !ok && !strings.HasPrefix(name, nameParam) {
+		v.c.types[name] = anyType
+	}
+	if strings.HasPrefix(name, nameParam) {
+		v.c.badParams[strings.TrimPrefix(name, nameParam)] = true
 	}
 }
 
@@ -723,6 +745,9 @@ func (c *compiler) envConfig() *conf.Config {
 		env[name] = reflect.Zero(t).Interface()
 	}
 	for name := range c.params {
+		env[nameParam+name] = 0.0
+	}
+	for name := range c.badParams {
 		env[nameParam+name] = 0.0
 	}
 	cfg := c.config(env)

@@ -61,6 +61,10 @@ func TestCompileErrors(t *testing.T) {
 				{Item: "a", Line: 1, Column: 1, Snippet: " | res_actaul\n | ^", Message: "unknown name res_actaul, did you mean res_actual?"},
 				{Item: "b", Line: 1, Column: 3, Snippet: " | 1 +\n | ..^", Message: "unexpected token EOF"},
 			}},
+		{"ErrUnknownParamAndName", item("params.x + foo"), nil, Errors{
+			{Item: "a", Line: 1, Column: 8, Snippet: " | params.x + foo\n | .......^", Message: "unknown param x"},
+			{Item: "a", Line: 1, Column: 12, Snippet: " | params.x + foo\n | ...........^", Message: "unknown name foo, did you mean floor?"},
+		}},
 		{"ErrLeafWithoutFormula", []Item{{Code: "a", MaxPoints: pts(10)}}, nil, Errors{{Item: "a", Message: "item a has no formula"}}},
 		{"ErrBadKind", []Item{{Code: "a", Kind: "penalty", Formula: "1"}}, nil,
 			Errors{{Item: "a", Message: `item a has kind "penalty"; want score, bonus or deduction`}}},
