@@ -147,37 +147,60 @@ func TestAnhuiMedical(t *testing.T) {
 
 	t.Run("susong", func(t *testing.T) {
 		s.wantCells(t, "susong", map[string]any{
-			// 年终1: 73440 / 85000 = 86.4%, 8.6 short of 95 → 1 full step of 5 → 1 off;
+			// 年终1: 73440 / 85000 = 86.4%, 8.6 short of 95 → 8.6 / 5 = 1.72: one full step and a
+			// started one, which counts (full marks only on completion) → 2 off;
 			// 440.64 万元 到位 = 应配套 exactly → no fund deduction.
-			"med_rate": 86.4, "enrol": 14.0, "med_fund_gap": 0.0,
+			"med_rate": 86.4, "enrol": 13.0, "med_fund_gap": 0.0,
 			// 年终4 (广德、宿松两县此项纳入所在市考核): 安庆's data — 6 + (5 − 2 × 0.5).
 			"pool_unify": 6.0, "pool_fund": 4.0, "pooling": 10.0,
 			// 年终5(5) 注: 宿松's fund is supervised within 安庆, where a violation was found → 0.
 			"service_fund": 0.0, "service": 13.5,
-			"year_end": 61.3,
+			"year_end": 60.3, // 13 + 16 + 7.8 + 10 + 13.5
 			"regular":  28.5,
 		})
 		s.wantCells(t, "anqing", map[string]any{"pooling": 10.0, "service_fund": 0.0})
 		// 广德 takes 宣城's 年终4: 6 + (5 − 1 × 0.5).
 		s.wantCells(t, "guangde", map[string]any{"pooling": 10.5})
-		anhuiWantTotal(t, s, "susong", 89.8, 13, 2)
-		anhuiWantTotal(t, s, "guangde", 99.5, 5, 1)
+		// 60.3 + 28.5 = 88.8: 13th overall, behind 六安 90.1 and ahead of 宿州 87.3.
+		anhuiWantTotal(t, s, "susong", 88.8, 13, 2)
+		// 广德 99.5 is 4th, now ahead of 蚌埠 (99, below).
+		anhuiWantTotal(t, s, "guangde", 99.5, 4, 1)
 	})
 
 	t.Run("fuyang", func(t *testing.T) {
 		s.wantCells(t, "fuyang", map[string]any{
-			// 年终1: 880650 / 1030000 = 85.5%, 9.5 short → 1 step; 配套 4800 < 5283.9 → 视情扣 1.
-			"med_rate": 85.5, "enrol": 13.0, "med_fund_gap": 483.9,
+			// 年终1: 880650 / 1030000 = 85.5%, 9.5 short → 1.9 steps → 2 (a started step counts);
+			// 配套 4800 < 5283.9 → 视情扣 1: 15 − 2 − 1.
+			"med_rate": 85.5, "enrol": 12.0, "med_fund_gap": 483.9,
 			// 年终4: 五统一 not achieved → 0; 调剂金 5 − 3 × 0.5.
 			"pool_unify": 0.0, "pool_fund": 3.5, "pooling": 3.5,
 			"pub_urgent": 0.0, // 平时3(1): 全年无要情专报 → 不得分.
 		})
-		anhuiWantTotal(t, s, "fuyang", 67.7, 17, 15)
+		// 年终 12 + 12 + 5.7 + 3.5 + 12.5 = 45.7, 平时 6 + 7 + 8 = 21.
+		anhuiWantTotal(t, s, "fuyang", 66.7, 17, 15)
+	})
+
+	t.Run("started steps", func(t *testing.T) {
+		// 年终1 grants the 15 points only on completion, so a started step of 5 below 95% counts.
+		// 蚌埠: 509600 / 560000 = 91%, 4 short → 0.8 of a step → 1 off; 到位 = 应配套 exactly.
+		s.wantCells(t, "bengbu", map[string]any{"med_rate": 91.0, "enrol": 14.0, "med_fund_gap": 0.0, "year_end": 68.5})
+		// 68.5 + 30 + 0.5 (工作创新) = 99: 5th, behind 广德 99.5.
+		anhuiWantTotal(t, s, "bengbu", 99, 5, 4)
+		// 宿州: 716300 / 760000 = 94.25%, 0.75 short → 1 off: 年终 14 + 15 + 6.8 + 11 + 17 = 63.8,
+		// 平时 2 + 10.5 + 11 = 23.5.
+		s.wantCells(t, "suzhou", map[string]any{"med_rate": 94.25, "enrol": 14.0, "year_end": 63.8, "regular": 23.5})
+		anhuiWantTotal(t, s, "suzhou", 87.3, 14, 12)
+		// 六安: 770800 / 820000 = 94%, 1 short → 1 off; 配套 4400 < 4624.8 → 视情扣 0.5: 15 − 1 − 0.5.
+		// 年终 13.5 + 16 + 7.1 + 10 + 16.5 = 63.1, 平时 6 + 10 + 11 = 27.
+		s.wantCells(t, "luan", map[string]any{"med_rate": 94.0, "enrol": 13.5, "year_end": 63.1, "regular": 27.0})
+		anhuiWantTotal(t, s, "luan", 90.1, 12, 11)
+		// 安庆 98% and 淮北 95.5% are at or above 95%: the document deducts nothing there → 15.
+		s.wantCells(t, "anqing", map[string]any{"med_rate": 98.0, "enrol": 15.0})
 	})
 
 	t.Run("chizhou", func(t *testing.T) {
 		s.wantCells(t, "chizhou", map[string]any{
-			// 年终1: 168000 / 210000 = 80%, exactly 15 short → exactly 3 steps → 12.
+			// 年终1: 168000 / 210000 = 80%, exactly 15 short → exactly 3 steps, none started → 12.
 			"enrol": 12.0,
 			// 平时1(3): 高校 1 次 < 2 → 0.
 			"mech_inspect": 0.0,
@@ -190,7 +213,8 @@ func TestAnhuiMedical(t *testing.T) {
 func TestAnhuiPension(t *testing.T) {
 	s := mustLoad(t, "anhui-2012-pension.yaml", "final")
 	anhuiCheckSheet(t, s, nil, "chizhou", []string{"pen_paid"})
-	s.wantCells(t, "chizhou", map[string]any{"pay_rate": nil, "target_payout": nil, "target": nil, "target_enrol": 35.0})
+	// Its enrolment is known: 891000 / 900000 = 99%, 1 short → a started step of 5 → 34.
+	s.wantCells(t, "chizhou", map[string]any{"pay_rate": nil, "target_payout": nil, "target": nil, "pen_rate": 99.0, "target_enrol": 34.0})
 
 	t.Run("maanshan", func(t *testing.T) {
 		s.wantCells(t, "maanshan", map[string]any{
@@ -217,10 +241,10 @@ func TestAnhuiPension(t *testing.T) {
 
 	t.Run("fuyang", func(t *testing.T) {
 		s.wantCells(t, "fuyang", map[string]any{
-			// 养老 1: 4386000 / 5100000 = 86%, 14 short → 2 steps of 5 → 33.
-			"pen_rate": 86.0, "target_enrol": 33.0,
-			// 养老 1: 833040 / 890000 = 93.6%, 6.4 short → 6 steps of 1 → 5 − 6 = −1, clamped at 0.
-			"pay_rate": 93.6, "target_payout": 0.0, "target": 33.0,
+			// 养老 1: 4386000 / 5100000 = 86%, 14 short → 2.8 steps of 5 → 3 (a started step counts) → 32.
+			"pen_rate": 86.0, "target_enrol": 32.0,
+			// 养老 1: 833040 / 890000 = 93.6%, 6.4 short → 7 started points of 1 → 5 − 7 = −2, clamped at 0.
+			"pay_rate": 93.6, "target_payout": 0.0, "target": 32.0,
 			// 养老 3: 3 + (2 − 1) + 3 个月未报 → 2 − 1.5.
 			"pub_county": 1.0, "pub_info": 0.5, "publicity": 4.5,
 			// 养老 4: 无考核评价机制 0; 督查 2 − 1; 调度 3 − 1; 2 起到省上访属实 → 视情扣 2 → 0.
@@ -234,7 +258,8 @@ func TestAnhuiPension(t *testing.T) {
 			// 养老 8: 3 + 0 + (2 − 2).
 			"funding": 3.0,
 		})
-		anhuiWantTotal(t, s, "fuyang", 68, 17, 15)
+		// 32 + 4 + 4.5 + 3 + 3.5 + 9 + 8 + 3.
+		anhuiWantTotal(t, s, "fuyang", 67, 17, 15)
 	})
 
 	t.Run("guangde", func(t *testing.T) {
@@ -248,27 +273,34 @@ func TestAnhuiPension(t *testing.T) {
 
 	t.Run("susong", func(t *testing.T) {
 		s.wantCells(t, "susong", map[string]any{
-			// 养老 1: 509600 / 520000 = 98% → 2 short, no full step of 5 → 35;
-			// 110880 / 112000 = 99% → 1 short → 1 step of 1 → 4.
-			"target_enrol": 35.0, "target_payout": 4.0, "target": 39.0,
+			// 养老 1: 509600 / 520000 = 98% → 2 short, a started step of 5 → 34 (完成…的，得35分:
+			// full marks only on completion); 110880 / 112000 = 99% → 1 short → exactly 1 point → 4.
+			"pen_rate": 98.0, "target_enrol": 34.0, "pay_rate": 99.0, "target_payout": 4.0, "target": 38.0,
 			// 养老 7: 人口 830000 is in 50-100万 → 不少于8人; 6 人 → short → 视情扣 1.
 			"staff_short": 1.0, "staff_county": 1.0, "staffing": 8.0,
 			// 养老 6: 190 < 200 → 视情扣 0.5.
 			"basics_office": 1.5,
 		})
-		anhuiWantTotal(t, s, "susong", 97, 12, 2)
+		// 100 − 1 − 1 (养老 1) − 0.5 (经常性宣传) − 0.5 (办公场所) − 1 (人员) = 96: 13th, behind
+		// 安庆 and 黄山 (96.5, tied 11th).
+		anhuiWantTotal(t, s, "susong", 96, 13, 2)
 	})
 
 	t.Run("huaibei", func(t *testing.T) {
 		s.wantCells(t, "huaibei", map[string]any{
-			// 养老 1: 203975 / 205000 = 99.5%: 0.5 short, not a full point → 5.
-			"target_payout": 5.0,
+			// 养老 1: 950600 / 980000 = 97%: 3 short, a started step of 5 → 34;
+			// 203975 / 205000 = 99.5%: 0.5 short, a started point → 4 (达100%的才得5分).
+			"pen_rate": 97.0, "target_enrol": 34.0, "pay_rate": 99.5, "target_payout": 4.0,
 			// 养老 2: 一次会议未开 → 0.
 			"lead_meeting": 0.0,
 		})
-		// 95.5, tied with 宿州.
-		anhuiWantTotal(t, s, "huaibei", 95.5, 14, 12)
-		anhuiWantTotal(t, s, "suzhou", 95.5, 14, 12)
+		// 淮北: 100 − 1 − 1 (养老 1) − 2 (会议) − 1 (调度会) − 0.5 (统计报表) = 94.5.
+		// 宿州: 3384000 / 3600000 = 94%, 6 short → 1.2 steps → 2 → 33; 645480 / 652000 = 99%,
+		// exactly 1 point → 4; 100 − 2 − 1 − 1 (信息) − 1 (网上经办) − 0.5 (人员) = 94.5. Tied:
+		// 15th overall (behind 六安 95), 13th of the cities.
+		s.wantCells(t, "suzhou", map[string]any{"pen_rate": 94.0, "target_enrol": 33.0, "target_payout": 4.0})
+		anhuiWantTotal(t, s, "huaibei", 94.5, 15, 13)
+		anhuiWantTotal(t, s, "suzhou", 94.5, 15, 13)
 	})
 }
 
@@ -286,14 +318,17 @@ func TestAnhuiTraining(t *testing.T) {
 			// 培训 1: 38160 / 36000 = 106% → 30, not more (cap).
 			"train_rate": 106.0, "target": 30.0,
 		})
-		// Every item full: 90, the most this scheme gives. Tied with 蚌埠.
+		// Every item full: 90, the most this scheme gives. Tied with 马鞍山 (105% → 30, every item full).
 		anhuiWantTotal(t, s, "hefei", 90, 1, 1)
+		s.wantCells(t, "maanshan", map[string]any{"train_rate": 105.0, "target": 30.0})
+		anhuiWantTotal(t, s, "maanshan", 90, 1, 1)
 	})
 
 	t.Run("bengbu", func(t *testing.T) {
-		// 培训 1: 15920 / 16000 = 99.5%: 0.5 short, not a full step of 2 → 30.
-		s.wantCells(t, "bengbu", map[string]any{"train_rate": 99.5, "target": 30.0})
-		anhuiWantTotal(t, s, "bengbu", 90, 1, 1)
+		// 培训 1: 15920 / 16000 = 99.5%: 0.5 short, a started step of 2 → 29 (完成…的，得30分:
+		// full marks only on completion). Every other item full: 89, tied with 滁州 (98%).
+		s.wantCells(t, "bengbu", map[string]any{"train_rate": 99.5, "target": 29.0})
+		anhuiWantTotal(t, s, "bengbu", 89, 3, 3)
 	})
 
 	t.Run("suzhou", func(t *testing.T) {
@@ -303,25 +338,27 @@ func TestAnhuiTraining(t *testing.T) {
 			"subsidy_full": 5.0, "subsidy_timely": 5.0, "subsidy": 10.0,
 			"disclosure": 8.0, // 培训 7: 未公布举报电话.
 		})
-		anhuiWantTotal(t, s, "suzhou", 88, 4, 4)
+		// 5th (behind 合肥, 马鞍山 90 and 蚌埠, 滁州 89), tied with 淮南, 芜湖 and 广德.
+		anhuiWantTotal(t, s, "suzhou", 88, 5, 5)
 	})
 
 	t.Run("fuyang", func(t *testing.T) {
 		s.wantCells(t, "fuyang", map[string]any{
-			// 培训 1: 27450 / 30000 = 91.5%, 8.5 short → 4 steps of 2 → 26.
-			"train_rate": 91.5, "target": 26.0,
+			// 培训 1: 27450 / 30000 = 91.5%, 8.5 short → 4.25 steps of 2 → 5 (a started step counts) → 25.
+			"train_rate": 91.5, "target": 25.0,
 			// 培训 3: 1428.5 < 1647 → 0; 个人 12 > 5 工作日 → 0. Shortfall 218.5 万元.
 			"subsidy": 0.0, "subsidy_gap": 218.5,
 			// 培训 4: 6 + 6 − 3 次查实 × 6 = −6, clamped at 0.
 			"sup_exposure": 18.0, "supervision": 0.0,
 			"institutions": 4.0, "basics": 5.0, "disclosure": 6.0,
 		})
-		anhuiWantTotal(t, s, "fuyang", 48, 17, 15)
+		// 25 + 7 + 0 + 0 + 4 + 5 + 6.
+		anhuiWantTotal(t, s, "fuyang", 47, 17, 15)
 	})
 
 	t.Run("susong", func(t *testing.T) {
 		s.wantCells(t, "susong", map[string]any{
-			"target": 27.0, // 培训 1: 3290 / 3500 = 94%, 6 short → 3 steps of 2.
+			"target": 27.0, // 培训 1: 3290 / 3500 = 94%, 6 short → exactly 3 steps of 2, none started.
 			"policy": 0.0,  // 培训 2: 实施细则 not in place.
 			// 培训 3: 180 < 197.4 → 0 (gap 17.4); 5 and 20 工作日 → 5.
 			"subsidy_full": 0.0, "subsidy_timely": 5.0, "subsidy_gap": 17.4,
@@ -332,7 +369,7 @@ func TestAnhuiTraining(t *testing.T) {
 	})
 
 	t.Run("chuzhou", func(t *testing.T) {
-		// 培训 1: 16660 / 17000 = 98%, exactly 2 short → exactly 1 step → 29.
+		// 培训 1: 16660 / 17000 = 98%, exactly 2 short → exactly 1 step, none started → 29; tied with 蚌埠.
 		s.wantCells(t, "chuzhou", map[string]any{"train_rate": 98.0, "target": 29.0})
 		anhuiWantTotal(t, s, "chuzhou", 89, 3, 3)
 	})

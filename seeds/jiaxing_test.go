@@ -118,26 +118,27 @@ func TestJiaxingHandWorked(t *testing.T) {
 		"p1_4":   3.5,  // 1 + (2 − 1) + 0 + 0.5 + (2 − 1)
 		"p2_2_5": 1.2,  // 二(二)5: 2 × 60%
 		"p3_1_3": 0.0,  // 三(一)3: 2 × 6000 = 12 000 < 13 500 clients
-		"p3_2_3": 1.0,  // 三(二)3: 98.6% → 1.4 points below → 1 full point → −1
-		"p3_3_1": 1.0,  // 三(三)1: 97.5% → 1.5 below 99% → 1 full point → −1
+		"p3_2_3": 0.0,  // 三(二)3: 98.6% → 1.4 points below → 2 started points → 2 − 2
+		"p3_3_1": 0.0,  // 三(三)1: 97.5% → 1.5 below 99% → 2 started points → 2 − 2
 		"p3_3_2": 0.0,  // 三(三)2: 97% → −3 × 0.5, 85% → −5 × 0.5: 2 − 1.5 − 2.5 = −2 → 0
-		"p3_3":   4.0,  // 1 + 0 + (5 − 2)
+		"p3_3":   3.0,  // 0 + 0 + (5 − 2)
 		"p1":     14.5, // 5 + 2 + 4 + 3.5
 		"p2":     15.2, // (1.5 + 1) + (3 + 2 + 3 + 1.5 + 1.2 + 2)
-		"p3":     15.0, // (1 + 1 + 0) + (1 + 0.5 + 1 + 3 + 2 + 1.5) + 4
+		"p3":     13.0, // (1 + 1 + 0) + (1 + 0.5 + 0 + 3 + 2 + 1.5) + 3
 		"p4":     12.0, // 8 + 4
 		"p5":     11.0, // 4 + 5 + 2
 	})
-	jiaxingWant(t, s, "wangdian", 67.7, "不合格", 5, 2) // 14.5 + 15.2 + 15 + 12 + 11 ≤ 75
+	jiaxingWant(t, s, "wangdian", 65.7, "不合格", 5, 2) // 14.5 + 15.2 + 13 + 12 + 11 ≤ 75
 
 	// jianshe and tanghui (街道) tie at 84.5: both 3rd, both 2nd of 街道. 84.5 falls in the gap
 	// the document leaves between 84 and 85: below 85, so 基本合格.
 	s.wantCells(t, "jianshe", map[string]any{
 		"p1_4_4": 2.5,  // 一(四)4: 3 articles → −0.5
 		"p2_2_5": 1.75, // 二(二)5: 2 × 87.5%
-		"p3_2_3": 2.0,  // 三(二)3: 99.5% → 0.5 below, not a full point → no deduction
-		"p3_3_1": 2.0,  // 三(三)1: 98.2% → 0.8 below 99 → no deduction
-		"p3_3_2": 1.5,  // 三(三)2: 认证率 99% → −0.5; 追缴率 92% ≥ 90%
+		"p3_2_3": 1.0,  // 三(二)3: 99.5% → 0.5 below, a started point (准确率100% for full marks) → −1
+		"p3_3_1": 1.0,  // 三(三)1: 98.2% → 0.8 below 99, a started point → −1
+		"p3_3_2": 1.5,  // 三(三)2: 认证率 99% → exactly 1 point → −0.5; 追缴率 92% ≥ 90%
+		"p4_1":   10.0, // 四(一): no cut
 		"p5_3":   2.75, // 3 − 0.25
 	})
 	s.wantCells(t, "tanghui", map[string]any{
@@ -146,7 +147,8 @@ func TestJiaxingHandWorked(t *testing.T) {
 		"p2_2_5": 1.6, // 2 × 80%
 		"p3_1_3": 0.0, // 三(一)3: 2 × 6000 = 12 000 < 12 001: one client over the ratio
 	})
-	// jianshe: 100 − 0.25 (online) − 0.5 (articles) − 0.5 (认证率) − 14.25 (assessor's cuts)
+	// jianshe: 100 − 0.25 (online) − 0.5 (articles) − 1 (核对 99.5%) − 1 (信息 98.2%) − 0.5 (认证率)
+	// − 12.25 (assessor's cuts)
 	jiaxingWant(t, s, "jianshe", 84.5, "基本合格", 3, 2)
 	// tanghui: 100 − 1 (training) − 1 (showcase) − 0.4 (online) − 1 (staff) − 12.1 (cuts)
 	jiaxingWant(t, s, "tanghui", 84.5, "基本合格", 3, 2)
@@ -180,8 +182,9 @@ func TestJiaxingBandEdges(t *testing.T) {
 	if r.Total == nil || *r.Total != 94.99 || r.Grade == nil || *r.Grade != "合格" {
 		t.Errorf("yuxin: total %v grade %v, want 94.99 合格", jiaxingDeref(r.Total), jiaxingDeref(r.Grade))
 	}
-	// wangdian gains 7.8 points of cuts back → 75.5 (the document's ≤75 / 76~84 gap) → 不合格.
-	for metric, v := range map[string]float64{"p4_1_cut": 0, "p5_2_cut": 0, "p3_3_3_cut": 0, "p1_3_cut": 0.2} {
+	// wangdian gains 9.8 points back (7.8 of cuts, and 参保信息准确率 99% → 三(三)1 2 instead of 0)
+	// → 75.5 (the document's ≤75 / 76~84 gap) → 不合格.
+	for metric, v := range map[string]float64{"p4_1_cut": 0, "p5_2_cut": 0, "p3_3_3_cut": 0, "p1_3_cut": 0.2, "info_accuracy": 99} {
 		if err := s.sheet.Set("wangdian", metric, v); err != nil {
 			t.Fatal(err)
 		}
