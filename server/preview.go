@@ -1,0 +1,52 @@
+package server
+
+import (
+	"context"
+
+	"github.com/rubric-dev/rubric/formulas"
+	"github.com/rubric-dev/rubric/schema"
+)
+
+// impact is what a change of a scheme does to one layer's sheet.
+type impact struct {
+	Layer string `json:"layer"`
+	formulas.Impact
+}
+
+// previewed is a change of a scheme tried without saving it.
+type previewed struct {
+	revision int // the current revision, which the change was tried on
+	warnings []formulas.Warning
+	impact   *impact
+}
+
+// preview applies change to a copy of the scheme's current revision, validates and compiles
+// the copy as a save would (so that it fails as a save would), and evaluates both the current
+// and the changed scheme over the same rows of one layer. Nothing is saved.
+func (a *api) preview(ctx context.Context, code, layer string, change func(*formulas.Scheme) error) (*previewed, error) {
+	e, err := a.sheets.get(ctx, code, layer)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := cloneScheme(e.program.Scheme())
+	if err != nil {
+		return nil, err
+	}
+	if err := change(sc); err != nil {
+		return nil, err
+	}
+	doc := &schema.Document{Scheme: *sc}
+	warnings, err := schema.Validate(doc)
+	if err != nil {
+		return nil, err
+	}
+	prog, _, err := formulas.Compile(&doc.Scheme)
+	if err != nil {
+		return nil, err
+	}
+	after := prog.Evaluate(e.rows)
+	if warnings == nil {
+		warnings = []formulas.Warning{}
+	}
+	return &previewed{revision: e.revision, warnings: warnings, impact: &impact{Layer: layer, Impact: formulas.Compare(e.sheet, after)}}, nil
+}

@@ -1,0 +1,134 @@
+package server
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/rubric-dev/rubric/formulas"
+	"github.com/rubric-dev/rubric/schema"
+)
+
+// sheetView is the JSON answer of getResults.
+type sheetView struct {
+	Scheme      string             `json:"scheme"`
+	Revision    int                `json:"revision"`
+	DataVersion int64              `json:"data_version"`
+	Layer       string             `json:"layer"`
+	Columns     []formulas.Column  `json:"columns"`
+	Units       []formulas.Result  `json:"units"`
+	Warnings    []formulas.Warning `json:"warnings"`
+}
+
+// unitResult is the JSON answer of getUnitResult: one row and its explanation.
+type unitResult struct {
+	Scheme      string                `json:"scheme"`
+	Revision    int                   `json:"revision"`
+	DataVersion int64                 `json:"data_version"`
+	Layer       string                `json:"layer"`
+	Result      formulas.Result       `json:"result"`
+	Explanation *formulas.Explanation `json:"explanation"`
+}
+
+func (a *api) getResults(c *fiber.Ctx) error {
+	layer, err := layer(c)
+	if err != nil {
+		return err
+	}
+	format, err := enumQuery(c, "format", "json", "csv")
+	if err != nil {
+		return err
+	}
+	header, err := enumQuery(c, "header", "title", "code")
+	if err != nil {
+		return err
+	}
+	e, err := a.sheets.get(c.UserContext(), c.Params("code"), layer)
+	if err != nil {
+		return err
+	}
+	rows, filtered, err := e.filter(c.Query("group"), c.Query("units"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderETag, e.etag())
+	if format == "csv" {
+		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+		c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+e.scheme+"-"+e.layer+`.csv"`)
+		return writeCSV(c.Response().BodyWriter(), e, rows, header == "code")
+	}
+	if filtered {
+		return c.JSON(e.view(rows))
+	}
+	data, err := e.fullJSON()
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(data)
+}
+
+func (a *api) getUnitResult(c *fiber.Ctx) error {
+	layer, err := layer(c)
+	if err != nil {
+		return err
+	}
+	code, unit := c.Params("code"), c.Params("unit")
+	e, err := a.sheets.get(c.UserContext(), code, layer)
+	if err != nil {
+		return err
+	}
+	i, ok := e.units[unit]
+	if !ok {
+		return notFound("unit", unit, code)
+	}
+	ex, err := e.sheet.Explain(unit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(unitResult{Scheme: e.scheme, Revision: e.revision, DataVersion: e.dataVersion, Layer: e.layer,
+		Result: e.results[i], Explanation: ex})
+}
+
+// filter selects the rows of one group and/or of the listed units (comma separated), in
+// roster order; filtered is false when it selects the whole sheet. An unknown group or unit
+// is Invalid.
+func (e *sheetEntry) filter(group, units string) (rows []formulas.Result, filtered bool, err error) {
+	if group == "" && units == "" {
+		return e.results, false, nil
+	}
+	if group != "" && !e.groups[group] {
+		groups := make([]string, 0, len(e.groups))
+		for g := range e.groups {
+			groups = append(groups, g)
+		}
+		sort.Strings(groups)
+		return nil, false, schema.Errorf(schema.Invalid, "group", "group %q is not a group of scheme %q (its groups: %s)", group, e.scheme, strings.Join(groups, ", "))
+	}
+	var want map[string]bool
+	if units != "" {
+		want = map[string]bool{}
+		var unknown []string
+		for _, u := range strings.Split(units, ",") {
+			u = strings.TrimSpace(u)
+			if u == "" {
+				continue
+			}
+			if _, ok := e.units[u]; !ok {
+				unknown = append(unknown, u)
+			}
+			want[u] = true
+		}
+		if len(unknown) > 0 {
+			return nil, false, schema.Errorf(schema.Invalid, "units", "no unit %s in scheme %q", quoteList(unknown), e.scheme)
+		}
+	}
+	rows = []formulas.Result{}
+	for _, r := range e.results {
+		if (group == "" || r.Unit.Group == group) && (want == nil || want[r.Unit.Code]) {
+			rows = append(rows, r)
+		}
+	}
+	return rows, true, nil
+}

@@ -1,0 +1,139 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+	"gopkg.in/yaml.v3"
+
+	"github.com/rubric-dev/rubric/formulas"
+	"github.com/rubric-dev/rubric/schema"
+)
+
+// schemeSaved answers a change that saved a revision of a whole scheme.
+type schemeSaved struct {
+	Code     string             `json:"code"`
+	Revision int                `json:"revision"`
+	Warnings []formulas.Warning `json:"warnings"`
+}
+
+func newSchemeSaved(code string, rev int, warnings []formulas.Warning) schemeSaved {
+	if warnings == nil {
+		warnings = []formulas.Warning{}
+	}
+	return schemeSaved{Code: code, Revision: rev, Warnings: warnings}
+}
+
+func (a *api) listSchemes(c *fiber.Ctx) error {
+	p, err := page(c)
+	if err != nil {
+		return err
+	}
+	schemes, total, err := a.store.ListSchemes(c.UserContext(), p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(newList(schemes, total, p))
+}
+
+func (a *api) createScheme(c *fiber.Ctx) error {
+	doc, err := decodeDocument(c)
+	if err != nil {
+		return err
+	}
+	rev, warnings, err := a.store.CreateScheme(c.UserContext(), doc, who, c.Query("message"))
+	if err != nil {
+		return err
+	}
+	c.Location(location("schemes", doc.Code))
+	return c.Status(fiber.StatusCreated).JSON(newSchemeSaved(doc.Code, rev, warnings))
+}
+
+func (a *api) getScheme(c *fiber.Ctx) error {
+	format, err := enumQuery(c, "format", "json", "yaml")
+	if err != nil {
+		return err
+	}
+	doc, err := a.store.GetScheme(c.UserContext(), c.Params("code"))
+	if err != nil {
+		return err
+	}
+	normalizeDocument(doc)
+	if format == "yaml" {
+		data, err := yaml.Marshal(doc)
+		if err != nil {
+			return fmt.Errorf("server: encode scheme as YAML: %w", err)
+		}
+		c.Set(fiber.HeaderContentType, "application/yaml; charset=utf-8")
+		return c.Send(data)
+	}
+	return c.JSON(doc)
+}
+
+func (a *api) replaceScheme(c *fiber.Ctx) error {
+	doc, err := decodeDocument(c)
+	if err != nil {
+		return err
+	}
+	code := c.Params("code")
+	rev, warnings, err := a.store.ReplaceScheme(c.UserContext(), code, doc, who, c.Query("message"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(newSchemeSaved(code, rev, warnings))
+}
+
+func (a *api) deleteScheme(c *fiber.Ctx) error {
+	code := c.Params("code")
+	if err := a.store.DeleteScheme(c.UserContext(), code); err != nil {
+		return err
+	}
+	a.sheets.forget(code)
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// decodeDocument reads a scheme document from a JSON or YAML body. Malformed JSON is a 400;
+// every other fault of the document (unknown fields, wrong types) is schema's 422.
+func decodeDocument(c *fiber.Ctx) (*schema.Document, error) {
+	body, format, err := bodyOf(c, true)
+	if err != nil {
+		return nil, err
+	}
+	if format == formatYAML {
+		return schema.DecodeYAML(bytes.NewReader(body))
+	}
+	if !json.Valid(body) {
+		return nil, jsonError(body, json.Unmarshal(body, new(any)))
+	}
+	return schema.DecodeJSON(bytes.NewReader(body))
+}
+
+// normalizeDocument gives the lists of a document that a client always expects a value, so
+// that an empty one is [] rather than null.
+func normalizeDocument(doc *schema.Document) {
+	normalizeScheme(&doc.Scheme)
+}
+
+func normalizeScheme(s *formulas.Scheme) {
+	if s.Metrics == nil {
+		s.Metrics = []formulas.Metric{}
+	}
+	if s.Items == nil {
+		s.Items = []formulas.Item{}
+	}
+}
+
+// cloneScheme deep-copies a scheme, so that a change can be tried on the copy.
+func cloneScheme(s *formulas.Scheme) (*formulas.Scheme, error) {
+	data, err := json.Marshal(s)
+	if err != nil {
+		return nil, fmt.Errorf("server: copy scheme: %w", err)
+	}
+	out := new(formulas.Scheme)
+	if err := json.Unmarshal(data, out); err != nil {
+		return nil, fmt.Errorf("server: copy scheme: %w", err)
+	}
+	return out, nil
+}

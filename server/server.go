@@ -1,0 +1,84 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/rubric-dev/rubric/schema"
+)
+
+// DefaultBodyLimit is the largest request body the server reads when Config sets none: a
+// scheme document may be as large as schema.MaxDocumentSize.
+const DefaultBodyLimit = schema.MaxDocumentSize
+
+// Config configures the server.
+type Config struct {
+	// Logger receives the request log and every internal error; nil is slog.Default().
+	Logger *slog.Logger
+	// Version is reported by /healthz.
+	Version string
+	// BodyLimit is the largest request body, in bytes; 0 is DefaultBodyLimit.
+	BodyLimit int
+	// Now is the clock of the request log; nil is time.Now.
+	Now func() time.Time
+}
+
+// api holds what the handlers share.
+type api struct {
+	store   *schema.Store
+	log     *slog.Logger
+	version string
+	now     func() time.Time
+	sheets  *sheetCache
+	docs    []byte // the HTML of /docs, rendered once
+}
+
+// New returns the Fiber app that serves rubric's API from store.
+func New(store *schema.Store, cfg Config) *fiber.App {
+	a := &api{store: store, log: cfg.Logger, version: cfg.Version, now: cfg.Now}
+	if a.log == nil {
+		a.log = slog.Default()
+	}
+	if a.version == "" {
+		a.version = "dev"
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	a.sheets = newSheetCache(store)
+	a.docs = renderDocs()
+	limit := cfg.BodyLimit
+	if limit <= 0 {
+		limit = DefaultBodyLimit
+	}
+	app := fiber.New(fiber.Config{
+		AppName:               "rubric",
+		BodyLimit:             limit,
+		CaseSensitive:         true,
+		Immutable:             true, // strings from the context outlive handlers (cache keys, logs)
+		DisableStartupMessage: true,
+		ErrorHandler:          a.handleError,
+		JSONEncoder:           marshalJSON,
+		ReadTimeout:           time.Minute,
+		WriteTimeout:          time.Minute,
+		IdleTimeout:           2 * time.Minute,
+	})
+	app.Use(a.requestID, a.logRequests, a.recoverPanics)
+	a.routes(app)
+	return app
+}
+
+// marshalJSON encodes v as JSON without escaping <, > and & (formulas read better unescaped).
+func marshalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
