@@ -1,0 +1,90 @@
+package exchange
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/rubric-dev/rubric/schema"
+)
+
+// MaxProblems is the most problems an import reports; a last problem says how many more
+// there were.
+const MaxProblems = 1000
+
+// Problem is one thing wrong with an imported file, found at Row and Column. Row is the
+// 1-based row of the sheet (XLSX) or record of the file (CSV, as Excel numbers its rows), 0
+// when the problem concerns the whole file. Column is the column's letter in an XLSX file
+// ("C") and its 1-based number in a CSV file ("3"); "" for the whole row or file. Metric and
+// Unit are the codes concerned when known (Unit may be the unknown text of the file), Value
+// the cell's text as read.
+type Problem struct {
+	Row     int    `json:"row"`
+	Column  string `json:"column,omitempty"`
+	Metric  string `json:"metric,omitempty"`
+	Unit    string `json:"unit,omitempty"`
+	Value   string `json:"value,omitempty"`
+	Message string `json:"message"`
+}
+
+// String is the problem as one line: where, then what.
+func (p Problem) String() string {
+	where := p.where()
+	if where == "" {
+		return p.Message
+	}
+	return where + ": " + p.Message
+}
+
+// where names the problem's place: "row 5, column C".
+func (p Problem) where() string {
+	switch {
+	case p.Row > 0 && p.Column != "":
+		return "row " + strconv.Itoa(p.Row) + ", column " + p.Column
+	case p.Row > 0:
+		return "row " + strconv.Itoa(p.Row)
+	case p.Column != "":
+		return "column " + p.Column
+	}
+	return ""
+}
+
+// ImportError is the error of an import that found problems: nothing of the file is
+// returned. It wraps a *schema.Error of kind Invalid (so schema.ErrorKind gives Invalid)
+// whose Problems carry the same list, each with Field "row 5, column C" and Line 5.
+type ImportError struct {
+	Format   string    // "xlsx" or "csv"
+	Problems []Problem // every problem, in the order of the file
+	err      *schema.Error
+}
+
+func newImportError(format string, problems []Problem) *ImportError {
+	sp := make([]schema.Problem, len(problems))
+	msgs := make([]string, len(problems))
+	for i, p := range problems {
+		sp[i] = schema.Problem{Field: p.where(), Unit: p.Unit, Metric: p.Metric, Line: p.Row, Message: p.Message}
+		msgs[i] = p.String()
+	}
+	msg := fmt.Sprintf("the %s file has %s: %s", strings.ToUpper(format), plural(len(problems), "problem"), strings.Join(msgs, "; "))
+	if len(problems) == 1 {
+		msg = fmt.Sprintf("the %s file has a problem: %s", strings.ToUpper(format), msgs[0])
+	}
+	e := &schema.Error{Kind: schema.Invalid, Message: msg, Problems: sp}
+	if len(problems) == 1 {
+		e.Field = sp[0].Field
+	}
+	return &ImportError{Format: format, Problems: problems, err: e}
+}
+
+// Error lists every problem.
+func (e *ImportError) Error() string { return "exchange: " + e.err.Message }
+
+// Unwrap returns the *schema.Error of kind Invalid that carries the problems.
+func (e *ImportError) Unwrap() error { return e.err }
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}

@@ -1,0 +1,69 @@
+package exchange
+
+import (
+	"encoding/csv"
+	"io"
+	"strings"
+
+	"github.com/rubric-dev/rubric/formulas"
+)
+
+// bom is the UTF-8 byte order mark that tells Excel and WPS a CSV file is UTF-8.
+const bom = "\uFEFF"
+
+// CSVOptions configures WriteCSV.
+type CSVOptions struct {
+	// HeaderCodes writes the header row with codes (unit, name, group, the item and output
+	// codes, total, grade, rank, group_rank) instead of titles, for scripts.
+	HeaderCodes bool
+}
+
+// WriteCSV writes results as CSV: UTF-8 with a BOM, CRLF line ends, a header row, one row per
+// result. Columns: unit code, name and group, every item column (categories and leaves, in
+// document order) titled with its points (居民参保完成(5)), every output titled with its unit
+// (补助(元)), then 总分, 等次, 排名 and 组内排名. Numbers are written exactly (14.7), booleans
+// as true/false, a null cell as nothing. Text that Excel would take for a formula (=, +, -, @)
+// is prefixed with an apostrophe.
+func WriteCSV(w io.Writer, p *formulas.Program, results []formulas.Result, opts CSVOptions) error {
+	cols := resultColumns(p)
+	if _, err := io.WriteString(w, bom); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	record := make([]string, len(cols))
+	for i := range cols {
+		record[i] = cols[i].title
+		if opts.HeaderCodes {
+			record[i] = cols[i].code
+		}
+	}
+	if err := cw.Write(record); err != nil {
+		return err
+	}
+	for r := range results {
+		for i := range cols {
+			v := cols[i].value(&results[r])
+			if s, ok := v.(string); ok {
+				record[i] = safeText(s)
+			} else {
+				record[i] = formatCell(v)
+			}
+		}
+		if err := cw.Write(record); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// safeText keeps a spreadsheet from running text as a formula (CSV injection): text starting
+// with =, +, -, @, a tab or a carriage return gets a leading apostrophe, which Excel hides.
+// ReadValues takes it off again.
+func safeText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

@@ -1,0 +1,464 @@
+package exchange
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/rubric-dev/rubric/formulas"
+	"github.com/rubric-dev/rubric/schema"
+)
+
+// Sheets of a fill-in template.
+const (
+	SheetTemplate = "填报"
+	SheetNotes    = "说明"
+)
+
+// Rows of the template sheet: a title, the titles of the columns, their codes (hidden), then
+// one row per unit.
+const (
+	templateTitleRow = 1
+	templateHeadRow  = 2
+	templateCodeRow  = 3
+	templateFirstRow = 4
+)
+
+// The header cells of the unit columns of a template, as titles and as codes.
+const (
+	unitCodeTitle = "单位代码"
+	unitNameTitle = "单位名称"
+	unitCodeCode  = "unit"
+	unitNameCode  = "name"
+)
+
+// Yes and no as a template writes them; ReadValues accepts these, true/false and 1/0.
+const (
+	yes = "是"
+	no  = "否"
+)
+
+// unbounded stands in for a missing min or max in a template's data validation.
+const unbounded = 999999999999999
+
+// WriteTemplateXLSX writes a fill-in template for the metrics of s: on the 填报 sheet, a
+// title row, a header row with each metric's title and unit (城乡居民参保人数(人)), a hidden
+// row with the codes (unit, name and the metric codes, which ReadValues matches first), then
+// one row per unit with its code and name — locked: the sheet is protected, only the metric
+// cells are editable — and the values it already has. Each metric column validates what is
+// typed: whole numbers or decimals within the metric's min and max, 是/否 from a list for a
+// boolean. The 说明 sheet explains how to fill it and lists every metric's code, title, type,
+// unit, range, default and description. values maps unit code → metric code → value
+// (float64 or another number, bool, string, or a schema.Value or schema.Entry).
+func WriteTemplateXLSX(w io.Writer, s *formulas.Scheme, units []formulas.Unit, values map[string]map[string]any, meta Meta) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := writeTemplate(f, s, units, values, meta); err != nil {
+		return fmt.Errorf("exchange: write template: %w", err)
+	}
+	if err := f.Write(w); err != nil {
+		return fmt.Errorf("exchange: write template: %w", err)
+	}
+	return nil
+}
+
+func writeTemplate(f *excelize.File, s *formulas.Scheme, units []formulas.Unit, values map[string]map[string]any, meta Meta) error {
+	if err := f.SetSheetName("Sheet1", SheetTemplate); err != nil {
+		return err
+	}
+	if _, err := f.NewSheet(SheetNotes); err != nil {
+		return err
+	}
+	st := newStyles(f)
+	ncols := 2 + len(s.Metrics)
+	last, _ := excelize.ColumnNumberToName(ncols)
+
+	// Widths: codes and names from the roster, metrics from their headers.
+	widths := []float64{colWidth(max(displayWidth(unitCodeTitle), 8)), colWidth(displayWidth(unitNameTitle))}
+	for _, u := range units {
+		widths[0] = max(widths[0], colWidth(displayWidth(u.Code)))
+		widths[1] = max(widths[1], colWidth(displayWidth(u.Name)))
+	}
+	heads := make([]string, len(s.Metrics))
+	headLines := 1
+	for i, m := range s.Metrics {
+		heads[i] = withSuffix(m.Title, m.Unit)
+		widths = append(widths, colWidth(max(displayWidth(heads[i]), numColWidth)))
+		headLines = max(headLines, lines(displayWidth(heads[i]), widths[2+i]))
+	}
+
+	sw, err := f.NewStreamWriter(SheetTemplate)
+	if err != nil {
+		return err
+	}
+	if err := setWidths(sw, widths); err != nil {
+		return err
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, XSplit: 2, YSplit: templateCodeRow, TopLeftCell: "C4", ActivePane: "bottomRight"}); err != nil {
+		return err
+	}
+
+	bold, err := st.id(styleKey{bold: true})
+	if err != nil {
+		return err
+	}
+	hs, err := st.id(styleKey{header: true})
+	if err != nil {
+		return err
+	}
+	locked, err := st.id(styleKey{locked: true, format: "@"})
+	if err != nil {
+		return err
+	}
+	title := meta.Title
+	if title == "" {
+		title = s.Title
+	}
+	title = fmt.Sprintf("%s — %s数据填报（修订 %d）", title, layerTitle(meta.Layer), meta.Revision)
+	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: bold, Value: title}}, excelize.RowOpts{Height: 24}); err != nil {
+		return err
+	}
+	if ncols > 1 {
+		if err := sw.MergeCell("A1", last+"1"); err != nil {
+			return err
+		}
+	}
+	head := []any{excelize.Cell{StyleID: hs, Value: unitCodeTitle}, excelize.Cell{StyleID: hs, Value: unitNameTitle}}
+	codes := []any{excelize.Cell{StyleID: locked, Value: unitCodeCode}, excelize.Cell{StyleID: locked, Value: unitNameCode}}
+	for i, m := range s.Metrics {
+		head = append(head, excelize.Cell{StyleID: hs, Value: heads[i]})
+		codes = append(codes, excelize.Cell{StyleID: locked, Value: m.Code})
+	}
+	if err := sw.SetRow("A2", head, excelize.RowOpts{Height: rowHeight(headLines)}); err != nil {
+		return err
+	}
+	if err := sw.SetRow("A3", codes, excelize.RowOpts{Hidden: true}); err != nil {
+		return err
+	}
+
+	inputs := make([]int, len(s.Metrics))
+	for i, m := range s.Metrics {
+		format := "General"
+		switch m.Type {
+		case formulas.TypeInteger:
+			format = "0"
+		case formulas.TypeText, formulas.TypeBoolean:
+			format = "@"
+		}
+		if inputs[i], err = st.id(styleKey{format: format, unlocked: true}); err != nil {
+			return err
+		}
+	}
+	row := make([]any, ncols)
+	for r, u := range units {
+		row[0] = excelize.Cell{StyleID: locked, Value: u.Code}
+		row[1] = excelize.Cell{StyleID: locked, Value: u.Name}
+		for i, m := range s.Metrics {
+			row[2+i] = excelize.Cell{StyleID: inputs[i], Value: templateValue(&m, values[u.Code][m.Code])}
+		}
+		if err := sw.SetRow("A"+strconv.Itoa(templateFirstRow+r), row); err != nil {
+			return err
+		}
+	}
+	if len(units) > 0 {
+		lastRow := strconv.Itoa(templateFirstRow + len(units) - 1)
+		for i, m := range s.Metrics {
+			col, _ := excelize.ColumnNumberToName(3 + i)
+			dv, err := validation(&m)
+			if err != nil {
+				return err
+			}
+			dv.Sqref = col + strconv.Itoa(templateFirstRow) + ":" + col + lastRow
+			if err := f.AddDataValidation(SheetTemplate, dv); err != nil {
+				return err
+			}
+		}
+	}
+	// No password: the protection keeps clerks from changing codes by accident.
+	if err := f.ProtectSheet(SheetTemplate, &excelize.SheetProtectionOptions{
+		SelectLockedCells: true, SelectUnlockedCells: true, FormatColumns: true, FormatRows: true,
+	}); err != nil {
+		return err
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	if err := writeNotes(f, s, st); err != nil {
+		return err
+	}
+	return setProps(f, s, meta, "数据填报模板")
+}
+
+// layerTitle names a layer of values in a template's title.
+func layerTitle(layer string) string {
+	if layer == schema.LayerSelf {
+		return "自评"
+	}
+	return "考核"
+}
+
+// validation is the data validation of a metric's column: its type and range.
+func validation(m *formulas.Metric) (*excelize.DataValidation, error) {
+	dv := excelize.NewDataValidation(true)
+	rng := rangeText(m)
+	switch m.Type {
+	case formulas.TypeBoolean:
+		if err := dv.SetDropList([]string{yes, no}); err != nil {
+			return nil, err
+		}
+		dv.SetError(excelize.DataValidationErrorStyleStop, "是/否", "请选择“是”或“否”。")
+	case formulas.TypeText:
+		dv.Type, dv.Operator = "textLength", "lessThanOrEqual"
+		dv.Formula1 = strconv.Itoa(schema.MaxTextLength)
+		dv.SetError(excelize.DataValidationErrorStyleStop, "文本过长", fmt.Sprintf("最多 %d 个字符。", schema.MaxTextLength))
+	default:
+		dv.Type = "decimal"
+		what := "数值"
+		if m.Type == formulas.TypeInteger {
+			dv.Type, what = "whole", "整数"
+		}
+		switch {
+		case m.Min != nil && m.Max != nil:
+			dv.Operator, dv.Formula1, dv.Formula2 = "between", formatNumber(*m.Min), formatNumber(*m.Max)
+		case m.Min != nil:
+			dv.Operator, dv.Formula1 = "greaterThanOrEqual", formatNumber(*m.Min)
+		case m.Max != nil:
+			dv.Operator, dv.Formula1 = "lessThanOrEqual", formatNumber(*m.Max)
+		default:
+			dv.Operator, dv.Formula1, dv.Formula2 = "between", strconv.Itoa(-unbounded), strconv.Itoa(unbounded)
+		}
+		msg := "请输入" + what
+		if rng != "" {
+			msg += "，范围 " + rng
+		}
+		dv.SetError(excelize.DataValidationErrorStyleStop, what, msg+"。")
+	}
+	prompt := m.Description
+	if rng != "" {
+		prompt = strings.TrimSpace(prompt + " 范围 " + rng)
+	}
+	if prompt != "" {
+		dv.SetInput(truncate(m.Title, 32), truncate(prompt, 255))
+	}
+	return dv, nil
+}
+
+// truncate cuts s to at most n runes.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
+
+// rangeText is a metric's range for people: "0 ~ 100", "≥ 0", "≤ 100", or "".
+func rangeText(m *formulas.Metric) string {
+	switch {
+	case m.Min != nil && m.Max != nil:
+		return formatNumber(*m.Min) + " ~ " + formatNumber(*m.Max)
+	case m.Min != nil:
+		return "≥ " + formatNumber(*m.Min)
+	case m.Max != nil:
+		return "≤ " + formatNumber(*m.Max)
+	}
+	return ""
+}
+
+// typeTitles names metric types on the 说明 sheet.
+var typeTitles = map[string]string{
+	formulas.TypeNumber:  "数值 number",
+	formulas.TypeInteger: "整数 integer",
+	formulas.TypeBoolean: "是/否 boolean",
+	formulas.TypeText:    "文本 text",
+}
+
+// notes are the instructions at the top of the 说明 sheet.
+var notes = []string{
+	"填写说明",
+	"1. 在“填报”表中每个单位一行、每项指标一列填写数据；单位代码和名称不可修改。",
+	"2. 留空表示不填报该项，不会删除已有数据。",
+	"3. 数值、整数须在下表所列范围内；是/否项填写“是”或“否”。",
+	"4. 可另存为 CSV（UTF-8 或 GBK 均可）导入；有任何错误时整个文件不导入，并列出每个错误的行、列。",
+}
+
+// writeNotes writes the 说明 sheet of a template.
+func writeNotes(f *excelize.File, s *formulas.Scheme, st *styles) error {
+	sw, err := f.NewStreamWriter(SheetNotes)
+	if err != nil {
+		return err
+	}
+	if err := setWidths(sw, []float64{18, 30, 14, 8, 16, 10, 60}); err != nil {
+		return err
+	}
+	bold, err := st.id(styleKey{bold: true})
+	if err != nil {
+		return err
+	}
+	hs, err := st.id(styleKey{header: true})
+	if err != nil {
+		return err
+	}
+	wrap, err := st.id(styleKey{wrap: true})
+	if err != nil {
+		return err
+	}
+	n := 0
+	for i, line := range notes {
+		n++
+		var cell any = line
+		if i == 0 {
+			cell = excelize.Cell{StyleID: bold, Value: line}
+		}
+		if err := sw.SetRow("A"+strconv.Itoa(n), []any{cell}); err != nil {
+			return err
+		}
+	}
+	n += 2
+	head := []any{}
+	for _, t := range []string{"代码", "名称", "类型", "单位", "范围", "默认值", "说明"} {
+		head = append(head, excelize.Cell{StyleID: hs, Value: t})
+	}
+	if err := sw.SetRow("A"+strconv.Itoa(n), head); err != nil {
+		return err
+	}
+	for _, m := range s.Metrics {
+		n++
+		rng := rangeText(&m)
+		if m.Type == formulas.TypeBoolean {
+			rng = yes + " / " + no
+		}
+		row := []any{m.Code, m.Title, typeTitles[m.Type], m.Unit, rng, csvValue(&m, m.Default),
+			excelize.Cell{StyleID: wrap, Value: m.Description}}
+		if err := sw.SetRow("A"+strconv.Itoa(n), row); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
+}
+
+// templateValue is the cell of an existing value in an XLSX template: a number as a number,
+// a boolean as 是/否, text as text.
+func templateValue(m *formulas.Metric, v any) any {
+	v = plainValue(v)
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case bool:
+		if x {
+			return yes
+		}
+		return no
+	case string:
+		return x
+	}
+	if f, ok := toFloat(v); ok {
+		return f
+	}
+	return fmt.Sprint(v)
+}
+
+// csvValue is an existing value as the text of a CSV template: numbers exactly, booleans as
+// 是/否, text guarded against formulas.
+func csvValue(m *formulas.Metric, v any) string {
+	switch x := templateValue(m, v).(type) {
+	case nil:
+		return ""
+	case float64:
+		return formatNumber(x)
+	case string:
+		if m.Type == formulas.TypeText {
+			return safeText(x)
+		}
+		return x
+	}
+	return ""
+}
+
+// plainValue unwraps a stored value (schema.Value, schema.Entry) to its scalar.
+func plainValue(v any) any {
+	switch x := v.(type) {
+	case schema.Value:
+		return x.Value
+	case *schema.Value:
+		if x == nil {
+			return nil
+		}
+		return x.Value
+	case schema.Entry:
+		return x.Value
+	case *schema.Entry:
+		if x == nil {
+			return nil
+		}
+		return x.Value
+	}
+	return v
+}
+
+// toFloat reads any Go number as float64.
+func toFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case float32:
+		return float64(x), true
+	case int:
+		return float64(x), true
+	case int32:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	case uint:
+		return float64(x), true
+	case uint32:
+		return float64(x), true
+	case uint64:
+		return float64(x), true
+	case json.Number:
+		f, err := x.Float64()
+		return f, err == nil
+	}
+	return 0, false
+}
+
+// WriteTemplateCSV writes the fill-in template as CSV (UTF-8 with a BOM, CRLF): a header row
+// with each metric's title and unit, a second header row with the codes (unit, name, the
+// metric codes), then one row per unit with its code, name and existing values (numbers
+// exactly, booleans as 是/否). ReadValues reads it back, saved by Excel or WPS as UTF-8 or GBK.
+func WriteTemplateCSV(w io.Writer, s *formulas.Scheme, units []formulas.Unit, values map[string]map[string]any) error {
+	if _, err := io.WriteString(w, bom); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	head := []string{unitCodeTitle, unitNameTitle}
+	codes := []string{unitCodeCode, unitNameCode}
+	for _, m := range s.Metrics {
+		head = append(head, withSuffix(m.Title, m.Unit))
+		codes = append(codes, m.Code)
+	}
+	if err := cw.Write(head); err != nil {
+		return err
+	}
+	if err := cw.Write(codes); err != nil {
+		return err
+	}
+	record := make([]string, len(head))
+	for _, u := range units {
+		record[0], record[1] = u.Code, safeText(u.Name)
+		for i := range s.Metrics {
+			record[2+i] = csvValue(&s.Metrics[i], values[u.Code][s.Metrics[i].Code])
+		}
+		if err := cw.Write(record); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
