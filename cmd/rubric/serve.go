@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/rubric-dev/rubric/schema"
+	"github.com/rubric-dev/rubric/server"
+)
+
+// Defaults of serve.
+const (
+	DefaultAddr     = "127.0.0.1:8080"
+	shutdownTimeout = 10 * time.Second
+)
+
+// Main is the rubric service: its configuration, then, once running, its store, app and
+// listener. Run starts it; Close stops it gracefully.
+type Main struct {
+	// Addr is the address to listen on; a port of 0 picks a free one (see URL).
+	Addr string
+	// DB is the database: an SQLite file or a postgres:// URL.
+	DB string
+	// Seed loads the built-in seed schemes when the database has no scheme yet.
+	Seed bool
+	// Logger receives the service's logs.
+	Logger *slog.Logger
+
+	store  *schema.Store
+	app    *fiber.App
+	ln     net.Listener
+	served chan error
+}
+
+// NewMain returns a Main with the defaults.
+func NewMain() *Main {
+	return &Main{Addr: DefaultAddr, DB: schema.DefaultDSN, Seed: true, Logger: slog.Default()}
+}
+
+// Run opens the database, loads the seeds on first start and starts serving in the background.
+// It returns once the service is listening.
+func (m *Main) Run(ctx context.Context) error {
+	store, err := schema.Open(ctx, m.DB)
+	if err != nil {
+		return err
+	}
+	m.store = store
+	if m.Seed {
+		created, err := seedFirstStart(ctx, store)
+		if err != nil {
+			m.Close()
+			return err
+		}
+		if len(created) > 0 {
+			m.Logger.Info("loaded the seed schemes", "schemes", created)
+		}
+	}
+	m.app = server.New(store, server.Config{Logger: m.Logger, Version: version})
+	ln, err := net.Listen("tcp", m.Addr)
+	if err != nil {
+		m.Close()
+		return fmt.Errorf("listen on %s: %w", m.Addr, err)
+	}
+	m.ln = ln
+	m.served = make(chan error, 1)
+	go func() { m.served <- m.app.Listener(ln) }()
+	m.Logger.Info("listening", "addr", ln.Addr().String(), "url", m.URL(), "db", m.DB, "version", version)
+	return nil
+}
+
+// URL is the base URL the service answers on.
+func (m *Main) URL() string {
+	if m.ln == nil {
+		return ""
+	}
+	return "http://" + m.ln.Addr().String()
+}
+
+// Done reports the end of serving: a value (nil after Close) when the listener stops.
+func (m *Main) Done() <-chan error { return m.served }
+
+// Close stops accepting requests, waits for those in flight (up to a timeout) and closes the
+// database.
+func (m *Main) Close() error {
+	var errs []error
+	if m.app != nil && m.ln != nil {
+		if err := m.app.ShutdownWithTimeout(shutdownTimeout); err != nil {
+			errs = append(errs, fmt.Errorf("shut down: %w", err))
+		}
+	}
+	if m.store != nil {
+		if err := m.store.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close database: %w", err))
+		}
+		m.store = nil
+	}
+	return errors.Join(errs...)
+}
+
+// runServe runs `rubric serve` until ctx is done (SIGINT, SIGTERM) or serving fails.
+func runServe(ctx context.Context, args []string, stderr io.Writer, getenv func(string) string) error {
+	m := NewMain()
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&m.Addr, "addr", envOr(getenv, "RUBRIC_ADDR", DefaultAddr), "address to listen on (env RUBRIC_ADDR)")
+	fs.StringVar(&m.DB, "db", envOr(getenv, "RUBRIC_DB", schema.DefaultDSN), "SQLite file or postgres:// URL (env RUBRIC_DB)")
+	noSeed := fs.Bool("no-seed", false, "do not load the seed schemes into an empty database")
+	logFormat := fs.String("log", envOr(getenv, "RUBRIC_LOG", "text"), "log format: text or json (env RUBRIC_LOG)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError("serve takes no arguments, got %q", fs.Args())
+	}
+	logger, err := newLogger(stderr, *logFormat)
+	if err != nil {
+		return err
+	}
+	m.Seed, m.Logger = !*noSeed, logger
+	if err := m.Run(ctx); err != nil {
+		return err
+	}
+	select {
+	case <-ctx.Done():
+		logger.Info("shutting down")
+	case err := <-m.Done():
+		m.Close()
+		return fmt.Errorf("serve: %w", err)
+	}
+	if err := m.Close(); err != nil {
+		return err
+	}
+	logger.Info("stopped")
+	return nil
+}
