@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/rubric-dev/rubric/exchange"
 	"github.com/rubric-dev/rubric/formulas"
 	"github.com/rubric-dev/rubric/schema"
 )
@@ -36,7 +37,7 @@ func (a *api) getResults(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	format, err := enumQuery(c, "format", "json", "csv")
+	format, err := enumQuery(c, "format", "json", "csv", "xlsx")
 	if err != nil {
 		return err
 	}
@@ -53,10 +54,16 @@ func (a *api) getResults(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderETag, e.etag())
-	if format == "csv" {
+	switch format {
+	case "csv":
 		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-		c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+e.scheme+"-"+e.layer+`.csv"`)
-		return writeCSV(c.Response().BodyWriter(), e, rows, header == "code")
+		c.Set(fiber.HeaderContentDisposition, attachment(e, "csv"))
+		return exchange.WriteCSV(c.Response().BodyWriter(), e.program, rows, exchange.CSVOptions{HeaderCodes: header == "code"})
+	case "xlsx":
+		c.Set(fiber.HeaderContentType, xlsxContentType)
+		c.Set(fiber.HeaderContentDisposition, attachment(e, "xlsx"))
+		return exchange.WriteXLSX(c.Response().BodyWriter(), e.program, rows,
+			exchange.Meta{Revision: e.revision, Generated: a.now(), Layer: e.layer})
 	}
 	if filtered {
 		return c.JSON(e.view(rows))
@@ -89,6 +96,14 @@ func (a *api) getUnitResult(c *fiber.Ctx) error {
 	}
 	return c.JSON(unitResult{Scheme: e.scheme, Revision: e.revision, DataVersion: e.dataVersion, Layer: e.layer,
 		Result: e.results[i], Explanation: ex})
+}
+
+// xlsxContentType is the media type of an XLSX workbook.
+const xlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// attachment is the Content-Disposition of an exported sheet: scheme-layer.ext.
+func attachment(e *sheetEntry, ext string) string {
+	return `attachment; filename="` + e.scheme + "-" + e.layer + "." + ext + `"`
 }
 
 // filter selects the rows of one group and/or of the listed units (comma separated), in

@@ -1,16 +1,38 @@
 package server_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 func TestResults(t *testing.T) {
 	e := newEnv(t)
+	t.Cleanup(func() {
+		// The workbook of OK/xlsx opens, with the rows of its group.
+		resp, body := e.do(t, "GET", "/api/v1/schemes/rugao-2022-medical/results?format=xlsx&group=%E9%95%87", "", "", nil)
+		if resp.Header.Get("Content-Disposition") != `attachment; filename="rugao-2022-medical-final.xlsx"` {
+			t.Errorf("Content-Disposition %q", resp.Header.Get("Content-Disposition"))
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(body))
+		if err != nil {
+			t.Fatalf("open the workbook: %v", err)
+		}
+		defer f.Close()
+		rows, err := f.GetRows("results")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(rows); n != 2+10+2 {
+			t.Errorf("%d rows, want 2 header rows, the 10 towns and 2 totals rows", n)
+		}
+	})
 	e.run(t, []scenario{
 		{name: "OK/json", method: "GET", url: "/api/v1/schemes/tiny/results", status: 200,
 			want: []string{`"scheme":"tiny"`, `"revision":1`, `"layer":"final"`, `"warnings":[]`,
@@ -24,16 +46,17 @@ func TestResults(t *testing.T) {
 		{name: "OK/group in Chinese", method: "GET", url: "/api/v1/schemes/rugao-2022-medical/results?group=%E4%B8%BB%E5%8A%9F%E8%83%BD%E5%8C%BA", status: 200, want: []string{`"code":"rucheng"`}, notWant: []string{`"code":"dingyan"`}},
 		{name: "ErrGroup", method: "GET", url: "/api/v1/schemes/tiny/results?group=c", status: 422, want: []string{`"field":"group"`, "a, b"}},
 		{name: "ErrUnits", method: "GET", url: "/api/v1/schemes/tiny/results?units=u1,u9", status: 422, want: []string{`"field":"units"`, `\"u9\"`}},
-		{name: "ErrFormat", method: "GET", url: "/api/v1/schemes/tiny/results?format=xlsx", status: 400, want: []string{`"field":"format"`}, badRequest: true},
+		{name: "ErrFormat", method: "GET", url: "/api/v1/schemes/tiny/results?format=pdf", status: 400, want: []string{`"field":"format"`}, badRequest: true},
 		{name: "ErrNotFound", method: "GET", url: "/api/v1/schemes/nothing/results", status: 404},
 		{name: "OK/csv", method: "GET", url: "/api/v1/schemes/tiny/results?format=csv", status: 200,
-			want: []string{"\uFEFF代码,单位,分组,Work(10),Done(6),On time(4),Rate(%),总分(10),等次,排名,组内排名,完整,缺少\r\n",
-				"u1,One,a,10,6,4,100,10,good,1,1,true,\r\n", "u2,Two,b,8.5,5.5,3,95,8.5,good,2,1,true,\r\n", "u3,Three,a,,,4,,,,,,false,actual\r\n"}},
+			want: []string{"\uFEFF单位代码,单位名称,组别,Work(10),Done(6),On time(4),Rate(%),总分,等次,排名,组内排名\r\n",
+				"u1,One,a,10,6,4,100,10,good,1,1\r\n", "u2,Two,b,8.5,5.5,3,95,8.5,good,2,1\r\n", "u3,Three,a,,,4,,,,,\r\n"}},
 		{name: "OK/csv codes", method: "GET", url: "/api/v1/schemes/tiny/results?format=csv&header=code&units=u2", status: 200,
-			want: []string{"\uFEFFunit,name,group,work,done,ontime,rate,total,grade,rank,group_rank,complete,missing\r\nu2,Two,b,8.5,5.5,3,95,8.5,good,2,1,true,\r\n"}, notWant: []string{"u1", "u3"}},
+			want: []string{"\uFEFFunit,name,group,work,done,ontime,rate,total,grade,rank,group_rank\r\nu2,Two,b,8.5,5.5,3,95,8.5,good,2,1\r\n"}, notWant: []string{"u1", "u3"}},
 		{name: "ErrHeader", method: "GET", url: "/api/v1/schemes/tiny/results?format=csv&header=both", status: 400, badRequest: true},
 		{name: "OK/csv rugao", method: "GET", url: "/api/v1/schemes/rugao-2022-medical/results?format=csv&units=dingyan", status: 200,
-			want: []string{"①城乡居民医疗保险位次(5)", "绩效考核补助(元)", "总分(100)", "\r\ndingyan,丁堰镇,镇,"}},
+			want: []string{"①城乡居民医疗保险位次(5)", "绩效考核补助(元)", "\r\ndingyan,丁堰镇,镇,"}},
+		{name: "OK/xlsx", method: "GET", url: "/api/v1/schemes/rugao-2022-medical/results?format=xlsx&group=%E9%95%87", status: 200, want: []string{"PK\x03\x04"}},
 		{name: "OK/unit", method: "GET", url: "/api/v1/schemes/tiny/results/u2", status: 200,
 			want: []string{`"result":{"unit":{"code":"u2"`, `"total":8.5`, `"explanation":{`, `"formula":"6 - 0.1 * ceil(below(rate, 100))"`, `"inputs":[{"name":"rate","title":"Rate","value":95}]`, `"text":"done = 5.5"`}},
 		{name: "OK/unit incomplete", method: "GET", url: "/api/v1/schemes/tiny/results/u3", status: 200, want: []string{`"complete":false`, `"missing":["actual"]`, `"null":`}},

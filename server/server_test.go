@@ -35,6 +35,7 @@ const rugao = "rugao-2022-medical"
 func TestMain(m *testing.M) {
 	flag.Parse()
 	openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.PlainBodyDecoder)
+	openapi3filter.RegisterBodyDecoder("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", openapi3filter.FileBodyDecoder)
 	code := m.Run()
 	// With the whole package run, every operation of the contract must have been exercised
 	// with a successful answer.

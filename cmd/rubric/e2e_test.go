@@ -80,7 +80,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	srv.sendJSON(t, "PATCH", scheme+"/units/shizhuang/values", `{"res_actual": {"value": 45900, "note": "12月20日报"}}`, 200, nil)
 	body := srv.get(t, scheme+"/results?format=csv")
-	if !strings.HasPrefix(body, "\uFEFF代码,单位,分组,") || !strings.Contains(body, "\r\nshizhuang,石庄镇,镇,") {
+	if !strings.HasPrefix(body, "\uFEFF单位代码,单位名称,组别,") || !strings.Contains(body, "\r\nshizhuang,石庄镇,镇,") {
 		t.Errorf("CSV:\n%.400s", body)
 	}
 	var explained struct {
