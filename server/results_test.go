@@ -156,6 +156,11 @@ func TestResultsConcurrent(t *testing.T) {
 					errs <- fmt.Errorf("status %d, %d units, %v", resp.StatusCode, len(s.Units), err)
 					return
 				}
+				// Explanations are read from the same cached sheets.
+				if resp, err := e.app.Test(newRequest("GET", "/api/v1/schemes/tiny/results/u1", "", "", nil), -1); err != nil || resp.StatusCode != 200 {
+					errs <- fmt.Errorf("explain: %v", err)
+					return
+				}
 				// A whole sheet: each complete unit's total is the sum of its items.
 				for _, u := range s.Units {
 					if u.Total != nil && *u.Total != u.Cells["done"].(float64)+u.Cells["ontime"].(float64) {
