@@ -2,18 +2,20 @@ package schema
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 	"github.com/uptrace/bun/migrate"
 )
 
 // migrations lists the schema's migrations in order. Each is Go code, named with a sortable
 // timestamp, written with bun's query builders so that it runs on SQLite and PostgreSQL alike;
-// each runs in a transaction and only creates what does not exist yet, so that two processes
-// starting together on one PostgreSQL database do no harm. A migration never changes once
-// released: the next change is a new migration.
+// each runs in a transaction and only creates what does not exist yet. Processes starting
+// together on one PostgreSQL database take turns (see migrate), so each migration runs once.
+// A migration never changes once released: the next change is a new migration.
 func migrations() *migrate.Migrations {
 	ms := migrate.NewMigrations()
 	ms.Add(migrate.Migration{
@@ -32,8 +34,23 @@ func txMigration(fn func(ctx context.Context, tx bun.Tx) error) func(context.Con
 	}
 }
 
-// migrate brings the database's tables up to date.
+// migrationLock is the key of the PostgreSQL advisory lock under which a process migrates a
+// database ("rubric" in ASCII). Advisory locks belong to one database, so the key only has to
+// be unique among the users of rubric's database.
+const migrationLock int64 = 0x727562726963
+
+// migrate brings the database's tables up to date. On PostgreSQL it holds migrationLock, so
+// that processes starting together migrate one after the other and each migration runs once:
+// the first applies them, the others find them applied. On SQLite the store's one writer
+// connection does the same within a process, and the file's lock between processes.
 func (s *Store) migrate(ctx context.Context) error {
+	if s.wdb.Dialect().Name() == dialect.PG {
+		unlock, err := s.lockMigrations(ctx)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
 	m := migrate.NewMigrator(s.wdb, migrations(), migrate.WithMarkAppliedOnSuccess(true), migrate.WithUpsert(true))
 	if err := m.Init(ctx); err != nil {
 		return fmt.Errorf("schema: init migrations: %w", err)
@@ -42,6 +59,43 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("schema: migrate: %w", err)
 	}
 	return nil
+}
+
+// lockMigrations takes migrationLock, a session lock, on a connection of its own and returns
+// the function that releases it. It polls pg_try_advisory_lock rather than waiting in
+// pg_advisory_lock, whose wait the driver's read timeout would cut short when another process
+// migrates for long, and gives up when ctx is done.
+func (s *Store) lockMigrations(ctx context.Context) (unlock func(), err error) {
+	conn, err := s.wdb.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("schema: lock migrations: %w", err)
+	}
+	for {
+		var locked bool
+		if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock(?)", migrationLock).Scan(&locked); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("schema: lock migrations: %w", err)
+		}
+		if locked {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			conn.Close()
+			return nil, fmt.Errorf("schema: lock migrations: another process is migrating: %w", ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_unlock(?)", migrationLock); err != nil {
+			// The session might still hold the lock: close the connection instead of
+			// returning it to the pool, which ends the session and releases the lock.
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		conn.Close()
+	}, nil
 }
 
 // The tables as the first migration creates them. These types belong to the migration and

@@ -42,7 +42,8 @@ type Store struct {
 //
 // SQLite is opened with WAL, foreign keys, a busy timeout and one writer connection: writes
 // queue instead of failing with "database is locked", while reads run in parallel on their
-// own connections.
+// own connections. On PostgreSQL, processes that open one database at the same moment migrate
+// it in turn, under an advisory lock: each migration is applied once.
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	s := &Store{Now: time.Now}
 	if dsn == "" {
