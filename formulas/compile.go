@@ -78,6 +78,9 @@ func Compile(s *Scheme) (prog *Program, warnings []Warning, err error) {
 		return nil, nil, c.sorted()
 	}
 	c.p.order = order
+	for _, col := range c.p.columns {
+		c.p.codes = append(c.p.codes, col.Code)
+	}
 	c.indexReaders()
 	return c.p, schemeWarnings(s), nil
 }

@@ -75,6 +75,7 @@ type Program struct {
 	complete, total, grade, rank, groupRank, veto, group int
 	topItems                                             []int
 	columns                                              []Column
+	codes                                                []string // the columns' codes, in order
 
 	// For incremental updates: who reads a column in the same row, who reads it whole.
 	rowReaders   [][]int

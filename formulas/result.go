@@ -13,6 +13,8 @@ type Result struct {
 	Rank      *int              `json:"rank"`
 	GroupRank *int              `json:"group_rank"`
 	Vetoed    bool              `json:"vetoed,omitempty"`
+
+	order []string // the cells' codes in column order, for MarshalJSON
 }
 
 // Warning is something a valid scheme should still have looked at, such as items whose

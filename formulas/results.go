@@ -44,6 +44,7 @@ func (sh *Sheet) result(r int) Result {
 			res.Errors[p.cols[id].name] = v.s
 		}
 	}
+	res.order = p.codes
 	for _, c := range p.columns {
 		v := sh.cols[p.byName[c.Code]].get(r)
 		res.Cells[c.Code] = v.any()
