@@ -1,6 +1,7 @@
 package formulas
 
 import (
+	"math"
 	"slices"
 )
 
@@ -197,7 +198,76 @@ func entryOrder(asc bool) func(a, b entry) int {
 	}
 }
 
-func (st *rankState) sort(asc bool) { slices.SortFunc(st.entries, entryOrder(asc)) }
+// sort orders the entries as entryOrder does. Above a few hundred rows it uses a stable LSD
+// radix sort on the bits of the values, then on the group: linear, where a comparison sort
+// was a quarter of a whole sheet's time.
+func (st *rankState) sort(asc bool) {
+	if len(st.entries) < 256 {
+		slices.SortFunc(st.entries, entryOrder(asc))
+		return
+	}
+	src := st.entries
+	dst := make([]entry, len(src))
+	key := func(e entry) uint64 {
+		x := e.x
+		if x == 0 {
+			x = 0 // -0 ties +0
+		}
+		k := math.Float64bits(x)
+		if k&(1<<63) != 0 {
+			k = ^k
+		} else {
+			k |= 1 << 63
+		}
+		if !asc {
+			k = ^k
+		}
+		return k
+	}
+	var count [256]int
+	for shift := uint(0); shift < 64; shift += 8 {
+		count = [256]int{}
+		for _, e := range src {
+			count[(key(e)>>shift)&0xff]++
+		}
+		if count[(key(src[0])>>shift)&0xff] == len(src) {
+			continue // every key has this digit
+		}
+		pos := 0
+		for i, c := range count {
+			count[i] = pos
+			pos += c
+		}
+		for _, e := range src {
+			d := (key(e) >> shift) & 0xff
+			dst[count[d]] = e
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	// Last, a stable counting sort by group.
+	groups := 0
+	for _, e := range src {
+		groups = max(groups, int(e.group)+1)
+	}
+	if groups > 1 {
+		starts := make([]int, groups+1)
+		for _, e := range src {
+			starts[e.group+1]++
+		}
+		for g := 1; g <= groups; g++ {
+			starts[g] += starts[g-1]
+		}
+		for _, e := range src {
+			dst[starts[e.group]] = e
+			starts[e.group]++
+		}
+		src = dst
+	}
+	if &src[0] != &st.entries[0] {
+		copy(st.entries, src)
+	}
+}
 
 // assignRanks gives every ranked row its rank within its group: ties share the smaller rank,
 // as Excel RANK (9, 8, 8, 7 → 1, 2, 2, 4). Rows left out get a null; with only != nil, only

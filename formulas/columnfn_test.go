@@ -1,7 +1,10 @@
 package formulas
 
 import (
+	"math"
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -134,4 +137,30 @@ func TestConcurrentEvaluate(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestRankSortMatchesComparison checks the radix sort of ranks against the comparison order on
+// values with ties, negatives, zeros of both signs, groups and both directions.
+func TestRankSortMatchesComparison(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, asc := range []bool{false, true} {
+		for _, n := range []int{300, 5000} {
+			st := &rankState{}
+			for r := 0; r < n; r++ {
+				x := float64(rng.IntN(200)-100) / 4
+				if r%17 == 0 {
+					x = math.Copysign(0, -1)
+				}
+				st.entries = append(st.entries, entry{group: int32(rng.IntN(3)), row: int32(r), x: x})
+			}
+			want := slices.Clone(st.entries)
+			slices.SortFunc(want, entryOrder(asc))
+			st.sort(asc)
+			for i := range want {
+				if st.entries[i].row != want[i].row {
+					t.Fatalf("asc=%v n=%d: position %d has row %d, want %d", asc, n, i, st.entries[i].row, want[i].row)
+				}
+			}
+		}
+	}
 }
