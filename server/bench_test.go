@@ -1,9 +1,11 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/rubric-dev/rubric/formulas"
@@ -81,4 +83,53 @@ func BenchmarkResults(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkImport measures POST /values/import of a 10,000-unit template: the CSV and XLSX
+// templates as downloaded (a dry run: every value read and compared, nothing changes), and a
+// CSV that changes one value of every unit, saved.
+func BenchmarkImport(b *testing.B) {
+	e := newBenchEnv(b)
+	post := func(b *testing.B, url string, file []byte, want string) {
+		resp, err := e.app.Test(newRequest("POST", url, string(file), "application/octet-stream", nil), -1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
+			b.Fatalf("POST %s: %d %.300s", url, resp.StatusCode, body)
+		}
+	}
+	for _, format := range []string{"csv", "xlsx"} {
+		resp, err := e.app.Test(newRequest("GET", "/api/v1/schemes/bench/template?format="+format, "", "", nil), -1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		file, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		b.Run(format+"/dry-run", func(b *testing.B) {
+			b.SetBytes(int64(len(file)))
+			for i := 0; i < b.N; i++ {
+				post(b, "/api/v1/schemes/bench/values/import?dry_run=true", file, `"changed":0,`)
+			}
+		})
+	}
+	files := make([][]byte, 2)
+	for k := range files {
+		var buf bytes.Buffer
+		buf.WriteString("unit,late\r\n")
+		for i := 0; i < benchUnits; i++ {
+			fmt.Fprintf(&buf, "u%05d,%d\r\n", i, 3+(i+k)%2)
+		}
+		files[k] = buf.Bytes()
+	}
+	n := 1 // the file imported last
+	post(b, "/api/v1/schemes/bench/values/import", files[n], `"changed":10000,`)
+	b.Run("csv/save-10000-changes", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			n = 1 - n
+			post(b, "/api/v1/schemes/bench/values/import", files[n], `"changed":10000,`)
+		}
+	})
 }

@@ -8,6 +8,12 @@
 // request for results reads the scheme's two version numbers, which costs one small query,
 // and evaluates the sheet only when one of them has changed.
 //
-// server imports schema, formulas and the root package (for openapi.yaml); it never imports
-// cmd.
+// Spreadsheets go through package exchange: results as CSV or XLSX (results.go), fill-in
+// templates (templates.go) and their all-or-nothing import (imports.go). ExportResults,
+// WriteTemplate and ImportValues are what those routes do, exported so that the subcommands
+// of cmd/rubric do exactly the same on a database of their own. An import's body has a limit
+// of its own (Config.ImportLimit), set as soon as the request's header is read.
+//
+// server imports schema, formulas, exchange and the root package (for openapi.yaml); it never
+// imports cmd.
 package server

@@ -246,6 +246,10 @@ func buildDocPage(spec *specNode) *docPage {
 	sort.Ints(statuses)
 	for _, s := range statuses {
 		page.Problems = append(page.Problems, docProblem{Anchor: "problem-" + problemTypes[s], Type: problemType(s), Title: http.StatusText(s), Status: s})
+		if s == http.StatusUnprocessableEntity {
+			page.Problems = append(page.Problems, docProblem{Anchor: strings.TrimPrefix(problemTypeInvalidFile, "/docs#"),
+				Type: problemTypeInvalidFile, Title: http.StatusText(s) + " (an imported file: every problem is a cell)", Status: s})
+		}
 	}
 	return page
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/rubric-dev/rubric/exchange"
 	"github.com/rubric-dev/rubric/formulas"
 	"github.com/rubric-dev/rubric/schema"
 )
@@ -29,8 +30,15 @@ type problem struct {
 	Column    int               `json:"column,omitempty"`
 	RequestID string            `json:"request_id,omitempty"`
 	Errors    []*formulas.Error `json:"errors,omitempty"`
-	Problems  []schema.Problem  `json:"problems,omitempty"`
+	// Problems lists every other problem: schema.Problem values (a field of a request or
+	// document) or, for an imported file, exchange.Problem values (a cell: row, column, unit,
+	// metric, value).
+	Problems []any `json:"problems,omitempty"`
 }
+
+// problemTypeInvalidFile is the type of an imported file that has problems: its problems are
+// cells.
+const problemTypeInvalidFile = "/docs#problem-invalid-file"
 
 // requestError is a request the server cannot read or serve as it stands: malformed JSON, a
 // bad query parameter, an unsupported media type. Errors a client makes in what it asks for
@@ -59,6 +67,11 @@ func badRequest(field, format string, args ...any) error {
 // unsupportedMediaType is a 415: a body in a format the route does not read.
 func unsupportedMediaType(format string, args ...any) error {
 	return &requestError{status: http.StatusUnsupportedMediaType, detail: fmt.Sprintf(format, args...)}
+}
+
+// tooLarge is a 413: a body or file over its limit, refused before it is parsed.
+func tooLarge(format string, args ...any) error {
+	return &requestError{status: http.StatusRequestEntityTooLarge, detail: fmt.Sprintf(format, args...)}
 }
 
 // unavailable is a 503: the database does not answer.
@@ -145,6 +158,7 @@ func (a *api) problem(c *fiber.Ctx, err error) *problem {
 		re  *requestError
 		fe  *fiber.Error
 		se  *schema.Error
+		ie  *exchange.ImportError
 		fes formulas.Errors
 		fe1 *formulas.Error
 		pe  *panicError
@@ -154,19 +168,31 @@ func (a *api) problem(c *fiber.Ctx, err error) *problem {
 		// A bug: the generic 500.
 	case errors.As(err, &re):
 		p.Status, p.Field, p.Detail = re.status, re.field, re.detail
+	case errors.As(err, &ie) && errors.As(err, &se):
+		// An imported file with problems: every problem is a cell.
+		p.Status, p.Field, p.Detail = http.StatusUnprocessableEntity, se.Field, se.Message
+		p.Problems = make([]any, len(ie.Problems))
+		for i, ip := range ie.Problems {
+			p.Problems[i] = ip
+		}
+		p.Title, p.Type = http.StatusText(p.Status), problemTypeInvalidFile
+		return p
 	case errors.As(err, &se):
 		p.Status = kindStatus[se.Kind]
 		if p.Status == 0 || p.Status >= 500 {
 			p.Status = http.StatusInternalServerError
 			break
 		}
-		p.Field, p.Detail, p.Errors, p.Problems = se.Field, se.Message, se.Errors, se.Problems
+		p.Field, p.Detail, p.Errors = se.Field, se.Message, se.Errors
+		for _, sp := range se.Problems {
+			p.Problems = append(p.Problems, sp)
+		}
 	case errors.As(err, &fes):
 		p.Status, p.Detail, p.Errors = http.StatusUnprocessableEntity, fes.Error(), fes
 	case errors.As(err, &fe1):
 		p.Status, p.Detail, p.Errors = http.StatusUnprocessableEntity, fe1.Error(), []*formulas.Error{fe1}
 	case errors.As(err, &fe):
-		p.Status, p.Detail = fiberProblem(c, fe)
+		p.Status, p.Detail = a.fiberProblem(c, fe)
 	}
 	if len(p.Errors) > 0 {
 		first := p.Errors[0]
@@ -179,7 +205,7 @@ func (a *api) problem(c *fiber.Ctx, err error) *problem {
 
 // fiberProblem is the status and detail of an error raised by Fiber itself: no route, a
 // method the route does not have, a body over the limit.
-func fiberProblem(c *fiber.Ctx, fe *fiber.Error) (int, string) {
+func (a *api) fiberProblem(c *fiber.Ctx, fe *fiber.Error) (int, string) {
 	switch fe.Code {
 	case http.StatusNotFound:
 		return fe.Code, fmt.Sprintf("no such resource: %s %s", c.Method(), c.Path())
@@ -187,7 +213,10 @@ func fiberProblem(c *fiber.Ctx, fe *fiber.Error) (int, string) {
 		allow := c.GetRespHeader(fiber.HeaderAllow)
 		return fe.Code, fmt.Sprintf("method %s is not allowed on %s; allowed: %s", c.Method(), c.Path(), allow)
 	case http.StatusRequestEntityTooLarge:
-		return fe.Code, fmt.Sprintf("the request body is larger than the limit of %d bytes", c.App().Config().BodyLimit)
+		if isImport(c) {
+			return fe.Code, a.importTooLarge()
+		}
+		return fe.Code, fmt.Sprintf("the request body is larger than the limit of %d bytes", a.bodyLimit)
 	}
 	if fe.Code >= 500 || fe.Code < 400 {
 		return http.StatusInternalServerError, "internal error"

@@ -1,12 +1,14 @@
 package server
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
 	"runtime/debug"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 )
 
 // headerRequestID carries the request id in both directions.
@@ -98,4 +100,21 @@ func (a *api) recoverPanics(c *fiber.Ctx) (err error) {
 		}
 	}()
 	return c.Next()
+}
+
+// bodyLimitOf sets the body limit of a request as soon as its header is read, before its body
+// is: Fiber's BodyLimit for every route but the import, whose file has a limit of its own. An
+// import's body is read up to drainFactor times the import limit, so that the handler can
+// refuse a file over the limit with a 413 problem the client reads (it checks the
+// Content-Length and the form's file size before anything is parsed); a larger body is
+// refused at once.
+func (a *api) bodyLimitOf(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+	if !h.IsPost() {
+		return fasthttp.RequestConfig{}
+	}
+	path, _, _ := bytes.Cut(h.RequestURI(), []byte("?"))
+	if !bytes.HasSuffix(path, []byte(importPath)) {
+		return fasthttp.RequestConfig{}
+	}
+	return fasthttp.RequestConfig{MaxRequestBodySize: max(a.bodyLimit, drainFactor*a.importLimit+formSlack)}
 }

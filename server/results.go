@@ -1,8 +1,12 @@
 package server
 
 import (
+	"context"
+	"fmt"
+	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -58,12 +62,11 @@ func (a *api) getResults(c *fiber.Ctx) error {
 	case "csv":
 		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 		c.Set(fiber.HeaderContentDisposition, attachment(e, "csv"))
-		return exchange.WriteCSV(c.Response().BodyWriter(), e.program, rows, exchange.CSVOptions{HeaderCodes: header == "code"})
+		return e.write(c.Response().BodyWriter(), rows, format, header == "code", a.now())
 	case "xlsx":
 		c.Set(fiber.HeaderContentType, xlsxContentType)
 		c.Set(fiber.HeaderContentDisposition, attachment(e, "xlsx"))
-		return exchange.WriteXLSX(c.Response().BodyWriter(), e.program, rows,
-			exchange.Meta{Revision: e.revision, Generated: a.now(), Layer: e.layer})
+		return e.write(c.Response().BodyWriter(), rows, format, false, a.now())
 	}
 	if filtered {
 		return c.JSON(e.view(rows))
@@ -96,6 +99,39 @@ func (a *api) getUnitResult(c *fiber.Ctx) error {
 	}
 	return c.JSON(unitResult{Scheme: e.scheme, Revision: e.revision, DataVersion: e.dataVersion, Layer: e.layer,
 		Result: e.results[i], Explanation: ex})
+}
+
+// ExportResults writes the evaluated sheet of one layer of a scheme to w as format — json,
+// csv or xlsx — as GET /results answers it without filters. now is the time written into a
+// workbook's properties.
+func ExportResults(ctx context.Context, store *schema.Store, w io.Writer, code, layer, format string, now time.Time) error {
+	if layer == "" {
+		layer = schema.LayerFinal
+	}
+	e, err := newSheetCache(store).get(ctx, code, layer)
+	if err != nil {
+		return err
+	}
+	return e.write(w, e.results, format, false, now)
+}
+
+// write writes rows of the sheet to w as format: json, csv (with a header of codes if
+// headerCodes) or xlsx.
+func (e *sheetEntry) write(w io.Writer, rows []formulas.Result, format string, headerCodes bool, now time.Time) error {
+	switch format {
+	case "csv":
+		return exchange.WriteCSV(w, e.program, rows, exchange.CSVOptions{HeaderCodes: headerCodes})
+	case "xlsx":
+		return exchange.WriteXLSX(w, e.program, rows, exchange.Meta{Revision: e.revision, Generated: now, Layer: e.layer})
+	case "json":
+		data, err := marshalJSON(e.view(rows))
+		if err != nil {
+			return fmt.Errorf("server: encode the sheet of %q: %w", e.scheme, err)
+		}
+		_, err = w.Write(append(data, '\n'))
+		return err
+	}
+	return schema.Errorf(schema.Invalid, "format", "format %q: use json, csv or xlsx", format)
 }
 
 // xlsxContentType is the media type of an XLSX workbook.

@@ -41,6 +41,8 @@ func (a *api) routes(app *fiber.App) {
 	v1.Patch("/schemes/:code/units/:unit/values", a.patchValues)
 	v1.Post("/schemes/:code/values", a.setValues)
 	v1.Get("/schemes/:code/values/history", a.listValueHistory)
+	v1.Post("/schemes/:code/values/import", a.importValues)
+	v1.Get("/schemes/:code/template", a.getTemplate)
 
 	v1.Get("/schemes/:code/results", a.getResults)
 	v1.Get("/schemes/:code/results/:unit", a.getUnitResult)

@@ -2,8 +2,10 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 
 	"github.com/gofiber/fiber/v2"
 	"gopkg.in/yaml.v3"
@@ -56,9 +58,19 @@ func (a *api) getScheme(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	doc, err := a.store.GetScheme(c.UserContext(), c.Params("code"))
+	withValues, err := boolQuery(c, "values")
 	if err != nil {
 		return err
+	}
+	code := c.Params("code")
+	doc, err := a.store.GetScheme(c.UserContext(), code)
+	if err != nil {
+		return err
+	}
+	if withValues {
+		if doc.Values, err = documentValues(c.UserContext(), a.store, code); err != nil {
+			return err
+		}
 	}
 	normalizeDocument(doc)
 	if format == "yaml" {
@@ -70,6 +82,57 @@ func (a *api) getScheme(c *fiber.Ctx) error {
 		return c.Send(data)
 	}
 	return c.JSON(doc)
+}
+
+// documentValues reads the stored values of both layers of a scheme as a document carries
+// them: layer → unit → metric → value, or {value, note} where the value has a note. Values the
+// scheme no longer reads (a metric removed, a value out of its new bounds) are left out, as
+// the engine leaves them out, so that the document is valid as it stands.
+//
+// schema reads a layer's values in one query (Rows) but their notes only one unit at a time
+// (GetValues): units with values are read again for their notes.
+func documentValues(ctx context.Context, store *schema.Store, code string) (map[string]map[string]map[string]any, error) {
+	out := map[string]map[string]map[string]any{}
+	for _, layer := range []string{schema.LayerFinal, schema.LayerSelf} {
+		_, _, _, rows, err := store.Rows(ctx, code, layer)
+		if err != nil {
+			return nil, err
+		}
+		units := map[string]map[string]any{}
+		for _, r := range rows {
+			if len(r.Values) == 0 {
+				continue
+			}
+			stored, err := store.GetValues(ctx, code, r.Unit.Code, layer)
+			if err != nil {
+				return nil, err
+			}
+			vs := make(map[string]any, len(r.Values))
+			for m, v := range r.Values {
+				vs[m] = plainNumber(v)
+				if sv, ok := stored[m]; ok && sv.Note != "" {
+					vs[m] = map[string]any{"value": vs[m], "note": sv.Note}
+				}
+			}
+			units[r.Unit.Code] = vs
+		}
+		if len(units) > 0 {
+			out[layer] = units
+		}
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return out, nil
+}
+
+// plainNumber is a whole float64 as an int64, so that YAML writes 1200000 rather than
+// 1.2e+06; any other value as it is.
+func plainNumber(v any) any {
+	if x, ok := v.(float64); ok && x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+		return int64(x)
+	}
+	return v
 }
 
 func (a *api) replaceScheme(c *fiber.Ctx) error {

@@ -1,9 +1,17 @@
 package server_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/rubric-dev/rubric/schema"
+	"github.com/rubric-dev/rubric/seeds"
+	"github.com/rubric-dev/rubric/server"
 )
 
 const tinyCopy = `{"code": "tiny-copy", "title": "Tiny copy", "total_points": 4,
@@ -24,7 +32,7 @@ func TestMeta(t *testing.T) {
 	e.run(t, []scenario{
 		{name: "OK/health", method: "GET", url: "/healthz", status: 200, want: []string{`"status":"ok"`, `"version":"test"`}},
 		{name: "OK/openapi", method: "GET", url: "/openapi.yaml", status: 200, want: []string{"openapi: 3.0.3", "operationId: patchItem"}},
-		{name: "OK/docs", method: "GET", url: "/docs", status: 200, want: []string{"<!doctype html>", `id="op-patchItem"`, `id="problem-invalid"`, `id="schema-Problem"`}, notWant: []string{"<script", "https://"}},
+		{name: "OK/docs", method: "GET", url: "/docs", status: 200, want: []string{"<!doctype html>", `id="op-patchItem"`, `id="problem-invalid"`, `id="problem-invalid-file"`, `id="op-importValues"`, `id="op-getTemplate"`, `id="schema-Problem"`}, notWant: []string{"<script", "https://"}},
 		{name: "ErrNotFound", method: "GET", url: "/api/v1/nothing", status: 404, want: []string{`"type":"/docs#problem-not-found"`, `"title":"Not Found"`, "GET /api/v1/nothing"}, badRequest: true},
 		{name: "ErrMethodNotAllowed", method: "DELETE", url: "/healthz", status: 405, want: []string{`"status":405`, "allowed: GET"}, badRequest: true},
 	})
@@ -88,4 +96,130 @@ func TestCheckScheme(t *testing.T) {
 		t.Errorf("revision %d after checks, want 1", s.Revision)
 	}
 	_ = http.MethodGet
+}
+
+func TestSchemeDocumentFormats(t *testing.T) {
+	e := newEnv(t)
+	e.run(t, []scenario{
+		{name: "OK/get with values", method: "GET", url: "/api/v1/schemes/tiny?values=true", status: 200,
+			want: []string{`"units":[{"code":"u1"`, `"values":{"final":{"u1":{`, `"late":{"note":"March report late","value":1}`, `"self":{"u1":{`}},
+		{name: "OK/get YAML with values", method: "GET", url: "/api/v1/schemes/tiny?format=yaml&values=true", status: 200,
+			want: []string{"code: tiny\n", "units:\n    - code: u1\n", "values:\n    final:\n", "late:\n                note: March report late\n                value: 1\n"}},
+		{name: "OK/get without values", method: "GET", url: "/api/v1/schemes/tiny?format=yaml", status: 200, notWant: []string{"values:", "March report late"}},
+		{name: "ErrValues", method: "GET", url: "/api/v1/schemes/tiny?values=maybe", status: 400, want: []string{`"field":"values"`}, badRequest: true},
+		{name: "OK/create text/yaml", method: "POST", url: "/api/v1/schemes", body: strings.Replace(tinyCopyYAML, "tiny-yaml", "tiny-text-yaml", 1), contentType: "text/yaml", status: 201, want: []string{`"code":"tiny-text-yaml"`}},
+		{name: "OK/create application/x-yaml", method: "POST", url: "/api/v1/schemes", body: strings.Replace(tinyCopyYAML, "tiny-yaml", "tiny-x-yaml", 1), contentType: "application/x-yaml; charset=utf-8", status: 201, want: []string{`"code":"tiny-x-yaml"`}},
+		{name: "OK/replace YAML", method: "PUT", url: "/api/v1/schemes/tiny-x-yaml", body: strings.Replace(strings.Replace(tinyCopyYAML, "tiny-yaml", "tiny-x-yaml", 1), "Tiny in YAML", "Tiny, replaced in YAML", 1), contentType: "application/yaml", status: 200, want: []string{`"revision":2`}},
+		{name: "OK/replace YAML shows", method: "GET", url: "/api/v1/schemes/tiny-x-yaml?format=yaml", status: 200, want: []string{"title: Tiny, replaced in YAML\n", "revision: 2\n"}},
+		{name: "ErrMalformedYAML", method: "POST", url: "/api/v1/schemes", body: "code: x\ntitle: [\n", contentType: "application/yaml", status: 422, want: []string{"malformed YAML"}, badRequest: true},
+		{name: "ErrYAMLUnknownField", method: "PUT", url: "/api/v1/schemes/tiny-x-yaml", body: strings.Replace(tinyCopyYAML, "formula:", "formual:", 1), contentType: "text/yaml", status: 422, want: []string{"formual"}, badRequest: true},
+	})
+}
+
+// TestSchemeRoundTrip exports every seed scheme with its values, as YAML and as JSON, imports
+// the document under a new code and checks that both schemes evaluate to the same sheet —
+// every cell, total, grade and rank, in both layers.
+func TestSchemeRoundTrip(t *testing.T) {
+	e := newSeedEnv(t)
+	for _, name := range seeds.Names() {
+		data, err := seeds.Read(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := schema.DecodeYAML(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		code := doc.Code
+		for _, format := range []string{"yaml", "json"} {
+			t.Run(code+"/"+format, func(t *testing.T) {
+				url := "/api/v1/schemes/" + code + "?values=true&format=" + format
+				resp, exported := e.do(t, "GET", url, "", "", nil)
+				theContract.check(t, newRequest("GET", url, "", "", nil), nil, resp, exported, false)
+				if resp.StatusCode != 200 {
+					t.Fatalf("export: %d %s", resp.StatusCode, exported)
+				}
+				copyCode := code + "-" + format
+				var body, ctype string
+				if format == "yaml" {
+					prefix := "code: " + code + "\n"
+					if !bytes.HasPrefix(exported, []byte(prefix)) {
+						t.Fatalf("the YAML export does not start with %q:\n%.200s", prefix, exported)
+					}
+					body, ctype = "code: "+copyCode+"\n"+string(exported[len(prefix):]), "application/yaml"
+				} else {
+					var m map[string]any
+					if err := json.Unmarshal(exported, &m); err != nil {
+						t.Fatal(err)
+					}
+					m["code"] = copyCode
+					out, _ := json.Marshal(m)
+					body, ctype = string(out), "application/json"
+				}
+				req := newRequest("POST", "/api/v1/schemes", body, ctype, nil)
+				resp, saved := e.do(t, "POST", "/api/v1/schemes", body, ctype, nil)
+				theContract.check(t, req, []byte(body), resp, saved, false)
+				if resp.StatusCode != 201 {
+					t.Fatalf("import: %d %s", resp.StatusCode, saved)
+				}
+				cells := 0
+				for _, layer := range []string{"final", "self"} {
+					a, b := sheetOf(t, e, code, layer), sheetOf(t, e, copyCode, layer)
+					if !reflect.DeepEqual(a.Columns, b.Columns) || !reflect.DeepEqual(a.Warnings, b.Warnings) {
+						t.Errorf("%s: columns or warnings differ", layer)
+					}
+					if len(a.Units) != len(b.Units) {
+						t.Fatalf("%s: %d units, copy %d", layer, len(a.Units), len(b.Units))
+					}
+					for i := range a.Units {
+						if !reflect.DeepEqual(a.Units[i], b.Units[i]) {
+							ja, _ := json.Marshal(a.Units[i])
+							jb, _ := json.Marshal(b.Units[i])
+							t.Errorf("%s: unit %d differs:\n%s\n%s", layer, i, ja, jb)
+						}
+						if c, ok := a.Units[i]["cells"].(map[string]any); ok {
+							cells += len(c)
+						}
+					}
+				}
+				if cells == 0 {
+					t.Error("no cells compared")
+				}
+				// The copy exports to the same document, but for its code and revision.
+				_, again := e.do(t, "GET", "/api/v1/schemes/"+copyCode+"?values=true&format="+format, "", "", nil)
+				if format == "yaml" && string(again) != body {
+					t.Errorf("the copy's export differs from the document it was created from")
+				}
+			})
+		}
+	}
+}
+
+// sheet is the JSON answer of getResults, decoded loosely.
+type sheet struct {
+	Columns  []any
+	Warnings []any
+	Units    []map[string]any
+}
+
+func sheetOf(t testing.TB, e *env, code, layer string) sheet {
+	t.Helper()
+	var s sheet
+	e.getJSON(t, "/api/v1/schemes/"+code+"/results?layer="+layer, &s)
+	return s
+}
+
+// newSeedEnv is a server on a fresh SQLite file with every seed scheme.
+func newSeedEnv(t testing.TB) *env {
+	t.Helper()
+	store := mustOpenStore(t)
+	for _, name := range seeds.Names() {
+		data, err := seeds.Read(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustCreate(t, store, data, true)
+	}
+	logs := &syncBuffer{}
+	return &env{store: store, app: server.New(store, server.Config{Logger: slog.New(slog.NewJSONHandler(logs, nil)), Version: "test"}), logs: logs}
 }

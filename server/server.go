@@ -15,26 +15,44 @@ import (
 // scheme document may be as large as schema.MaxDocumentSize.
 const DefaultBodyLimit = schema.MaxDocumentSize
 
+// DefaultImportLimit is the largest file POST /values/import reads when Config sets none.
+const DefaultImportLimit = 20 << 20
+
+// formSlack is what a multipart form may add to the file it carries: boundaries, part
+// headers, a few small fields.
+const formSlack = 64 << 10
+
+// drainFactor is how much larger than the import limit a body may be and still be read, so
+// that the client can read the 413 that refuses it: a server that stops reading a body and
+// closes the connection resets it, and most clients then lose the answer.
+const drainFactor = 2
+
 // Config configures the server.
 type Config struct {
 	// Logger receives the request log and every internal error; nil is slog.Default().
 	Logger *slog.Logger
 	// Version is reported by /healthz.
 	Version string
-	// BodyLimit is the largest request body, in bytes; 0 is DefaultBodyLimit.
+	// BodyLimit is the largest request body of every route but the import, in bytes; 0 is
+	// DefaultBodyLimit.
 	BodyLimit int
+	// ImportLimit is the largest file an import reads (a spreadsheet of values), in bytes; 0
+	// is DefaultImportLimit. It applies to the raw body or to the form's file part.
+	ImportLimit int
 	// Now is the clock of the request log; nil is time.Now.
 	Now func() time.Time
 }
 
 // api holds what the handlers share.
 type api struct {
-	store   *schema.Store
-	log     *slog.Logger
-	version string
-	now     func() time.Time
-	sheets  *sheetCache
-	docs    []byte // the HTML of /docs, rendered once
+	store       *schema.Store
+	log         *slog.Logger
+	version     string
+	now         func() time.Time
+	sheets      *sheetCache
+	docs        []byte // the HTML of /docs, rendered once
+	bodyLimit   int    // the largest body of every route but the import (Fiber's BodyLimit)
+	importLimit int    // the largest imported file
 }
 
 // New returns the Fiber app that serves rubric's API from store.
@@ -51,13 +69,16 @@ func New(store *schema.Store, cfg Config) *fiber.App {
 	}
 	a.sheets = newSheetCache(store)
 	a.docs = renderDocs()
-	limit := cfg.BodyLimit
-	if limit <= 0 {
-		limit = DefaultBodyLimit
+	a.bodyLimit, a.importLimit = cfg.BodyLimit, cfg.ImportLimit
+	if a.bodyLimit <= 0 {
+		a.bodyLimit = DefaultBodyLimit
+	}
+	if a.importLimit <= 0 {
+		a.importLimit = DefaultImportLimit
 	}
 	app := fiber.New(fiber.Config{
 		AppName:               "rubric",
-		BodyLimit:             limit,
+		BodyLimit:             a.bodyLimit, // an import's is raised by bodyLimitOf
 		CaseSensitive:         true,
 		Immutable:             true, // strings from the context outlive handlers (cache keys, logs)
 		DisableStartupMessage: true,
@@ -67,6 +88,7 @@ func New(store *schema.Store, cfg Config) *fiber.App {
 		WriteTimeout:          time.Minute,
 		IdleTimeout:           2 * time.Minute,
 	})
+	app.Server().HeaderReceived = a.bodyLimitOf
 	app.Use(a.requestID, a.logRequests, a.recoverPanics)
 	a.routes(app)
 	return app

@@ -36,6 +36,9 @@ func TestMain(m *testing.M) {
 	flag.Parse()
 	openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.PlainBodyDecoder)
 	openapi3filter.RegisterBodyDecoder("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", openapi3filter.FileBodyDecoder)
+	openapi3filter.RegisterBodyDecoder("text/yaml", openapi3filter.YamlBodyDecoder)
+	// An imported CSV file is any bytes (GBK, a malformed file the server must refuse itself).
+	openapi3filter.RegisterBodyDecoder("text/csv", openapi3filter.FileBodyDecoder)
 	code := m.Run()
 	// With the whole package run, every operation of the contract must have been exercised
 	// with a successful answer.

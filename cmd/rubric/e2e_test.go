@@ -27,11 +27,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "rubric")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildRubric(t, dir)
 	db := filepath.Join(dir, "rubric.db")
 	const scheme = "/api/v1/schemes/rugao-2022-medical"
 
@@ -144,6 +140,96 @@ func TestEndToEnd(t *testing.T) {
 	srv.getJSON(t, scheme+"/results/shizhuang", &again)
 	if !again.Result.Complete || again.Result.Total == nil || *again.Result.Total != *explained.Result.Total {
 		t.Errorf("after restart, shizhuang: %+v, before %v", again.Result, *explained.Result.Total)
+	}
+}
+
+// buildRubric builds the real binary into dir.
+func buildRubric(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "rubric")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestEndToEndExchange runs the office's loop with the real binary on one database: a
+// template, filled in by a spreadsheet library, imported, and the sheet exported as XLSX,
+// whose total of the unit that was filled in is the one the JSON sheet has.
+func TestEndToEndExchange(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	dir := t.TempDir()
+	bin := buildRubric(t, dir)
+	db := filepath.Join(dir, "rubric.db")
+	rubric := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(os.Environ(), "RUBRIC_DB="+db, "RUBRIC_IMPORT_LIMIT=")
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("rubric %s: %v\n%s%s", strings.Join(args, " "), err, stdout.String(), stderr.String())
+		}
+		return stdout.String()
+	}
+	total := func() *float64 {
+		t.Helper()
+		var sheet struct {
+			Units []struct {
+				Unit  struct{ Code string }
+				Total *float64
+			}
+		}
+		if err := json.Unmarshal([]byte(rubric("export", rugao, "-format", "json")), &sheet); err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range sheet.Units {
+			if u.Unit.Code == "shizhuang" {
+				return u.Total
+			}
+		}
+		t.Fatal("no shizhuang in the sheet")
+		return nil
+	}
+
+	rubric("seed")
+	if total() != nil {
+		t.Fatal("shizhuang has a total before its res_actual is entered")
+	}
+	template := filepath.Join(dir, "template.xlsx")
+	rubric("template", rugao, "-o", template)
+	data, err := os.ReadFile(template)
+	if err != nil {
+		t.Fatal(err)
+	}
+	filled := filepath.Join(dir, "filled.xlsx")
+	if err := os.WriteFile(filled, fillTemplate(t, data, map[string]map[string]any{"shizhuang": {"res_actual": 45900}}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out := rubric("import", rugao, filled, "-dry-run"); !strings.Contains(out, "shizhuang res_actual: (none) → 45900\n") || !strings.Contains(out, "1 changed") {
+		t.Errorf("dry run:\n%s", out)
+	}
+	if total() != nil {
+		t.Fatal("the dry run saved")
+	}
+	if out := rubric("import", rugao, filled); !strings.Contains(out, "1 changed") || !strings.Contains(out, "; saved)") {
+		t.Errorf("import:\n%s", out)
+	}
+	want := total()
+	if want == nil {
+		t.Fatal("shizhuang has no total after the import")
+	}
+	sheet := filepath.Join(dir, "sheet.xlsx")
+	rubric("export", rugao, "-format", "xlsx", "-o", sheet)
+	data, err = os.ReadFile(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := xlsxTotal(t, data, "shizhuang"); got != formatTotal(*want) {
+		t.Errorf("the workbook's total of shizhuang is %q, the sheet's %v", got, *want)
 	}
 }
 

@@ -7,9 +7,17 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"syscall"
+
+	"github.com/rubric-dev/rubric/schema"
+	"github.com/rubric-dev/rubric/server"
 )
 
 // version is the version of the build, set with -ldflags "-X main.version=…".
@@ -37,10 +45,19 @@ func usageError(format string, args ...any) error {
 const usage = `rubric scores performance assessments.
 
 Usage:
-  rubric serve [-addr ADDR] [-db DB] [-no-seed]   serve the API (env RUBRIC_ADDR, RUBRIC_DB, RUBRIC_LOG)
+  rubric serve [-addr ADDR] [-db DB] [-no-seed] [-import-limit SIZE]
+                                                  serve the API (env RUBRIC_ADDR, RUBRIC_DB, RUBRIC_LOG, RUBRIC_IMPORT_LIMIT)
   rubric check FILE.yaml...                       validate scheme documents offline
   rubric seed [-db DB] [-reset CODE]              load the built-in seed schemes
+  rubric template CODE [-format xlsx|csv] [-layer self] -o FILE
+                                                  write the fill-in template, with the stored values
+  rubric import CODE FILE [-layer self] [-dry-run]
+                                                  import a filled-in template (XLSX or CSV), all or nothing
+  rubric export CODE [-format xlsx|csv|json] [-layer self] -o FILE
+                                                  write the evaluated sheet
   rubric version                                  print the version
+
+template, import and export work on the database serve uses (-db, env RUBRIC_DB).
 `
 
 // run runs one command line and returns the process's exit code.
@@ -57,6 +74,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		err = runCheck(args[1:], stdout, stderr)
 	case "seed":
 		err = runSeed(ctx, args[1:], stdout, stderr, getenv)
+	case "template":
+		err = runTemplate(ctx, args[1:], stdout, stderr, getenv)
+	case "import":
+		err = runImport(ctx, args[1:], stdout, stderr, getenv)
+	case "export":
+		err = runExport(ctx, args[1:], stdout, stderr, getenv)
 	case "version", "-version", "--version":
 		err = runVersion(stdout)
 	case "help", "-h", "-help", "--help":
@@ -98,4 +121,113 @@ func newLogger(w io.Writer, format string) (*slog.Logger, error) {
 		return slog.New(slog.NewJSONHandler(w, nil)), nil
 	}
 	return nil, usageError("log format %q: use text or json", format)
+}
+
+// dbFlag defines the -db flag of a subcommand that opens the database.
+func dbFlag(fs *flag.FlagSet, getenv func(string) string) *string {
+	return fs.String("db", envOr(getenv, "RUBRIC_DB", schema.DefaultDSN), "SQLite file or postgres:// URL (env RUBRIC_DB)")
+}
+
+// layerFlag defines the -layer flag: final (the assessor's values) or self (自评).
+func layerFlag(fs *flag.FlagSet) *string {
+	return fs.String("layer", schema.LayerFinal, "the layer of values: final or self")
+}
+
+// checkLayer is a usage error unless layer is final or self.
+func checkLayer(layer string) error {
+	if layer != schema.LayerFinal && layer != schema.LayerSelf {
+		return usageError("layer %q: use final or self", layer)
+	}
+	return nil
+}
+
+// parseArgs parses a subcommand's flags wherever they are among its arguments (rubric export
+// CODE -o FILE as well as rubric export -o FILE CODE) and returns the other arguments.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			// The flag package has printed the error and the usage.
+			return nil, &exitError{code: 2, err: errors.New("")}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return rest, nil
+		}
+		rest = append(rest, args[0])
+		args = args[1:]
+	}
+}
+
+// formatOf is the format a subcommand writes: the -format flag, else the extension of the
+// output file, else def. It must be one of allowed.
+func formatOf(flagged, file, def string, allowed ...string) (string, error) {
+	format := flagged
+	if format == "" {
+		format = strings.TrimPrefix(strings.ToLower(filepath.Ext(file)), ".")
+	}
+	if format == "" || (flagged == "" && !slices.Contains(allowed, format)) {
+		format = def
+	}
+	if !slices.Contains(allowed, format) {
+		return "", usageError("format %q: use %s", format, strings.Join(allowed, ", "))
+	}
+	return format, nil
+}
+
+// writeOutput writes what write produces to file, or to stdout when file is "" or "-". A file
+// is written whole or not at all: to a temporary file first, renamed when complete.
+func writeOutput(file string, stdout io.Writer, write func(io.Writer) error) error {
+	if file == "" || file == "-" {
+		return write(stdout)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), file)
+}
+
+// parseSize reads a size in bytes: a whole number, optionally with a unit K, M or G (or KB,
+// MB, GB; powers of 1024).
+func parseSize(s string) (int, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	t = strings.TrimSuffix(t, "B")
+	mult := 1
+	switch {
+	case strings.HasSuffix(t, "K"):
+		mult, t = 1<<10, strings.TrimSuffix(t, "K")
+	case strings.HasSuffix(t, "M"):
+		mult, t = 1<<20, strings.TrimSuffix(t, "M")
+	case strings.HasSuffix(t, "G"):
+		mult, t = 1<<30, strings.TrimSuffix(t, "G")
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(t))
+	if err != nil || n <= 0 || n > math.MaxInt32/mult {
+		return 0, usageError("size %q: give a number of bytes, such as 20971520 or 20MB", s)
+	}
+	return n * mult, nil
+}
+
+// importLimit is the import limit of the environment (RUBRIC_IMPORT_LIMIT), or the default.
+func importLimit(getenv func(string) string) (int, error) {
+	s := getenv("RUBRIC_IMPORT_LIMIT")
+	if s == "" {
+		return server.DefaultImportLimit, nil
+	}
+	return parseSize(s)
 }

@@ -126,6 +126,12 @@ func TestUsage(t *testing.T) {
 	if code, _, _ := runCmd(t, "serve", "-log", "xml"); code != 2 {
 		t.Errorf("bad log format: exit %d", code)
 	}
+	if code, _, _ := runCmd(t, "serve", "-import-limit", "lots"); code != 2 {
+		t.Errorf("bad import limit: exit %d", code)
+	}
+	if code, _, _ := runCmdEnv(t, map[string]string{"RUBRIC_IMPORT_LIMIT": "0"}, "serve"); code != 2 {
+		t.Errorf("bad RUBRIC_IMPORT_LIMIT: exit %d", code)
+	}
 }
 
 // TestMainRun runs the service in process on a free port: it answers, loads the seeds once and
@@ -159,6 +165,27 @@ func TestMainRun(t *testing.T) {
 		if err := <-m.Done(); err != nil {
 			t.Errorf("serving ended with %v", err)
 		}
+	}
+}
+
+// TestMainImportLimit serves with a small import limit: a larger file is a 413 problem.
+func TestMainImportLimit(t *testing.T) {
+	m := NewMain()
+	m.Addr, m.DB, m.ImportLimit = "127.0.0.1:0", filepath.Join(t.TempDir(), "rubric.db"), 100
+	m.Logger, _ = newLogger(io.Discard, "text")
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	body := "unit,res_actual\r\n" + strings.Repeat("\r\n", 200)
+	resp, err := http.Post(m.URL()+"/api/v1/schemes/rugao-2022-medical/values/import", "text/csv", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(data), "import limit of 100 bytes") {
+		t.Errorf("%d %s", resp.StatusCode, data)
 	}
 }
 

@@ -31,6 +31,9 @@ type Main struct {
 	DB string
 	// Seed loads the built-in seed schemes when the database has no scheme yet.
 	Seed bool
+	// ImportLimit is the largest file an import reads, in bytes; 0 is
+	// server.DefaultImportLimit.
+	ImportLimit int
 	// Logger receives the service's logs.
 	Logger *slog.Logger
 
@@ -63,7 +66,7 @@ func (m *Main) Run(ctx context.Context) error {
 			m.Logger.Info("loaded the seed schemes", "schemes", created)
 		}
 	}
-	m.app = server.New(store, server.Config{Logger: m.Logger, Version: version})
+	m.app = server.New(store, server.Config{Logger: m.Logger, Version: version, ImportLimit: m.ImportLimit})
 	ln, err := net.Listen("tcp", m.Addr)
 	if err != nil {
 		m.Close()
@@ -114,7 +117,12 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, getenv func(
 	fs.StringVar(&m.DB, "db", envOr(getenv, "RUBRIC_DB", schema.DefaultDSN), "SQLite file or postgres:// URL (env RUBRIC_DB)")
 	noSeed := fs.Bool("no-seed", false, "do not load the seed schemes into an empty database")
 	logFormat := fs.String("log", envOr(getenv, "RUBRIC_LOG", "text"), "log format: text or json (env RUBRIC_LOG)")
+	limit := fs.String("import-limit", envOr(getenv, "RUBRIC_IMPORT_LIMIT", "20MB"), "the largest file an import reads: bytes, or with K, M or G (env RUBRIC_IMPORT_LIMIT)")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var err error
+	if m.ImportLimit, err = parseSize(*limit); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestExportCommand(t *testing.T) {
+	db := seededDB(t)
+	dir := t.TempDir()
+
+	t.Run("OK/json", func(t *testing.T) {
+		code, stdout, stderr := runCmd(t, "export", rugao, "-db", db)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		var sheet struct {
+			Scheme string
+			Layer  string
+			Units  []struct {
+				Unit  struct{ Code string }
+				Total *float64
+			}
+		}
+		if err := json.Unmarshal([]byte(stdout), &sheet); err != nil {
+			t.Fatal(err)
+		}
+		if sheet.Scheme != rugao || sheet.Layer != "final" || len(sheet.Units) != 14 {
+			t.Errorf("%s %s, %d units", sheet.Scheme, sheet.Layer, len(sheet.Units))
+		}
+	})
+	t.Run("OK/csv by extension", func(t *testing.T) {
+		out := filepath.Join(dir, "s.csv")
+		code, stdout, stderr := runCmd(t, "export", rugao, "-db", db, "-o", out)
+		if code != 0 || stdout != "exported the final sheet of "+rugao+" to "+out+"\n" {
+			t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+		}
+		data, _ := os.ReadFile(out)
+		if !strings.HasPrefix(string(data), "\uFEFF单位代码,单位名称,组别,") || !strings.Contains(string(data), "\r\nshizhuang,石庄镇,镇,") {
+			t.Errorf("%.300s", data)
+		}
+	})
+	t.Run("OK/xlsx self", func(t *testing.T) {
+		out := filepath.Join(dir, "s.data")
+		if code, _, stderr := runCmd(t, "export", rugao, "-db", db, "--format", "xlsx", "--layer", "self", "-o", out); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		data, _ := os.ReadFile(out)
+		if xlsxTotal(t, data, "dingyan") != "" {
+			t.Error("the seed has no self-assessment, yet dingyan has a self total")
+		}
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		if code, _, stderr := runCmd(t, "export", "nothing", "-db", db); code != 1 || !strings.Contains(stderr, `scheme "nothing" not found`) {
+			t.Errorf("exit %d: %s", code, stderr)
+		}
+	})
+	for _, args := range [][]string{{"export"}, {"export", rugao, "-format", "pdf"}, {"export", rugao, "-layer", "x"}, {"export", rugao, "-bogus"}} {
+		if code, _, _ := runCmd(t, append(args, "-db", db)...); code != 2 {
+			t.Errorf("%q: exit %d, want 2", args, code)
+		}
+	}
+}

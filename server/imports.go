@@ -1,0 +1,275 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"mime"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/rubric-dev/rubric/exchange"
+	"github.com/rubric-dev/rubric/formulas"
+	"github.com/rubric-dev/rubric/schema"
+)
+
+// ImportResult is what an import of a file of values did, or would do (DryRun): the values
+// of the file that differ from the stored ones, per unit and metric, in roster and metric
+// order.
+type ImportResult struct {
+	Scheme    string        `json:"scheme"`
+	Layer     string        `json:"layer"`
+	DryRun    bool          `json:"dry_run"`
+	Units     int           `json:"units"`     // units with at least one value in the file
+	Values    int           `json:"values"`    // values in the file (blank cells are none)
+	Changed   int           `json:"changed"`   // values that differ from the stored ones
+	Unchanged int           `json:"unchanged"` // values equal to the stored ones
+	Changes   []ValueChange `json:"changes"`
+}
+
+// ValueChange is one value an import changes: Old is nil where the unit had no value.
+type ValueChange struct {
+	Unit   string `json:"unit"`
+	Metric string `json:"metric"`
+	Old    any    `json:"old_value"`
+	New    any    `json:"new_value"`
+}
+
+// ImportValues reads a filled-in template (XLSX or CSV, see exchange.ReadValues) into one
+// layer of a scheme, all or nothing. A file with any problem is an *exchange.ImportError
+// listing every one, and nothing is saved. Otherwise the values that differ from the stored
+// ones are saved by one SetValues call — one transaction, one history entry per changed
+// value — unless dryRun, which saves nothing. A blank cell changes nothing; a changed value
+// keeps the note it had (a file carries no notes). The result lists every change with its old
+// and new value.
+func ImportValues(ctx context.Context, store *schema.Store, code, layer string, data []byte, filename, contentType string, dryRun bool, who string) (*ImportResult, error) {
+	_, _, scheme, rows, err := store.Rows(ctx, code, layer)
+	if err != nil {
+		return nil, err
+	}
+	units := make([]formulas.Unit, len(rows))
+	for i := range rows {
+		units[i] = rows[i].Unit
+	}
+	values, err := exchange.ReadValues(data, filename, contentType, scheme, units)
+	if err != nil {
+		return nil, err
+	}
+	if layer == "" {
+		layer = schema.LayerFinal
+	}
+	res := &ImportResult{Scheme: code, Layer: layer, DryRun: dryRun, Changes: []ValueChange{}}
+	batch := map[string]map[string]any{}
+	for _, row := range rows {
+		unit := row.Unit.Code
+		in := values[unit]
+		if len(in) == 0 {
+			continue
+		}
+		res.Units++
+		for _, m := range scheme.Metrics {
+			v, ok := in[m.Code]
+			if !ok {
+				continue
+			}
+			res.Values++
+			old, had := row.Values[m.Code]
+			if had && old == v {
+				res.Unchanged++
+				continue
+			}
+			res.Changed++
+			res.Changes = append(res.Changes, ValueChange{Unit: unit, Metric: m.Code, Old: old, New: v})
+			if batch[unit] == nil {
+				batch[unit] = map[string]any{}
+			}
+			batch[unit][m.Code] = v
+		}
+	}
+	if dryRun || len(batch) == 0 {
+		return res, nil
+	}
+	if err := keepNotes(ctx, store, code, layer, batch, rows); err != nil {
+		return nil, err
+	}
+	if err := store.SetValues(ctx, code, layer, batch, who); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// keepNotes gives each changed value that had a value before the note it had, so that
+// SetValues keeps it. schema reads notes one unit at a time (GetValues); only units whose
+// changed values replace old ones are read.
+func keepNotes(ctx context.Context, store *schema.Store, code, layer string, batch map[string]map[string]any, rows []formulas.Row) error {
+	for _, row := range rows {
+		changed := batch[row.Unit.Code]
+		replaces := false
+		for m := range changed {
+			if _, ok := row.Values[m]; ok {
+				replaces = true
+				break
+			}
+		}
+		if !replaces {
+			continue
+		}
+		stored, err := store.GetValues(ctx, code, row.Unit.Code, layer)
+		if err != nil {
+			return err
+		}
+		for m, v := range changed {
+			if sv, ok := stored[m]; ok && sv.Note != "" {
+				changed[m] = map[string]any{"value": v, "note": sv.Note}
+			}
+		}
+	}
+	return nil
+}
+
+// importPath is the end of the path of the import route.
+const importPath = "/values/import"
+
+// isImport reports whether the request is an import, whose body has a limit of its own.
+func isImport(c *fiber.Ctx) bool {
+	return c.Method() == fiber.MethodPost && strings.HasSuffix(c.Path(), importPath)
+}
+
+func (a *api) importValues(c *fiber.Ctx) error {
+	layer, err := layer(c)
+	if err != nil {
+		return err
+	}
+	dryRun, err := boolQuery(c, "dry_run")
+	if err != nil {
+		return err
+	}
+	up, err := a.readUpload(c)
+	if err != nil {
+		return err
+	}
+	res, err := ImportValues(c.UserContext(), a.store, c.Params("code"), layer, up.data, up.name, up.contentType, dryRun, who)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+// upload is a file sent to the server, with the name and media type its sender gave it.
+type upload struct {
+	data        []byte
+	name        string
+	contentType string
+}
+
+// rawFileTypes are the media types of a file sent as the body itself. Any of them may be
+// either format: the content decides.
+var rawFileTypes = map[string]bool{
+	xlsxContentType:               true,
+	"application/vnd.ms-excel":    true, // what Windows calls a .csv file
+	"application/octet-stream":    true,
+	"application/csv":             true,
+	"text/csv":                    true,
+	"text/comma-separated-values": true,
+	"text/tab-separated-values":   true,
+	"text/plain":                  true,
+}
+
+// readUpload reads the file of an import: the part named file of a multipart form, or the
+// body itself. Its size is checked against the import limit before it is read: the body's
+// Content-Length, then the part's size.
+func (a *api) readUpload(c *fiber.Ctx) (upload, error) {
+	if enc := c.Get(fiber.HeaderContentEncoding); enc != "" && !strings.EqualFold(enc, "identity") {
+		return upload{}, unsupportedMediaType("Content-Encoding %q is not supported: send the file uncompressed", enc)
+	}
+	var mt string
+	if ct := c.Get(fiber.HeaderContentType); ct != "" {
+		var err error
+		if mt, _, err = mime.ParseMediaType(ct); err != nil {
+			return upload{}, unsupportedMediaType("Content-Type %q cannot be parsed", ct)
+		}
+	}
+	length := c.Request().Header.ContentLength()
+	if mt == fiber.MIMEMultipartForm {
+		if length > a.importLimit+formSlack {
+			return upload{}, tooLarge("%s", a.importTooLarge())
+		}
+		return a.formFile(c)
+	}
+	if mt != "" && !rawFileTypes[mt] {
+		hint := ""
+		if mt == fiber.MIMEApplicationForm {
+			hint = " (curl --data-binary sends that: add -H 'Content-Type: text/csv' or send a form with -F file=@FILE)"
+		}
+		return upload{}, unsupportedMediaType("Content-Type %q is not a file rubric imports%s: send the XLSX or CSV file as the body (%s, text/csv or application/octet-stream) or in the field file of a multipart/form-data form",
+			mt, hint, xlsxContentType)
+	}
+	if length > a.importLimit {
+		return upload{}, tooLarge("%s", a.importTooLarge())
+	}
+	body := c.BodyRaw()
+	if len(body) > a.importLimit {
+		return upload{}, tooLarge("%s", a.importTooLarge())
+	}
+	if len(body) == 0 {
+		return upload{}, badRequest("file", "the request has no file: send the XLSX or CSV file as the body or in the field file of a multipart/form-data form")
+	}
+	name := ""
+	if cd := c.Get(fiber.HeaderContentDisposition); cd != "" {
+		if _, params, err := mime.ParseMediaType(cd); err == nil {
+			name = params["filename"]
+		}
+	}
+	return upload{data: body, name: name, contentType: mt}, nil
+}
+
+// formFile reads the file of a multipart form's field file.
+func (a *api) formFile(c *fiber.Ctx) (upload, error) {
+	form, err := c.MultipartForm()
+	if err != nil {
+		return upload{}, badRequest("", "malformed multipart/form-data body: %s", strings.TrimPrefix(err.Error(), "cannot read multipart/form-data body: "))
+	}
+	files := form.File["file"]
+	switch {
+	case len(files) == 0:
+		return upload{}, badRequest("file", "the form has no file in the field file")
+	case len(files) > 1:
+		return upload{}, badRequest("file", "the form has %d files in the field file: send one at a time", len(files))
+	}
+	fh := files[0]
+	if fh.Size > int64(a.importLimit) {
+		return upload{}, tooLarge("%s", a.importTooLarge())
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return upload{}, fmt.Errorf("server: open the uploaded file: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, int64(a.importLimit)+1))
+	if err != nil {
+		return upload{}, fmt.Errorf("server: read the uploaded file: %w", err)
+	}
+	if len(data) > a.importLimit {
+		return upload{}, tooLarge("%s", a.importTooLarge())
+	}
+	ct := fh.Header.Get(fiber.HeaderContentType)
+	if mt, _, err := mime.ParseMediaType(ct); err == nil {
+		ct = mt
+	}
+	return upload{data: data, name: fh.Filename, contentType: ct}, nil
+}
+
+// importTooLarge is the detail of a file over the import limit.
+func (a *api) importTooLarge() string {
+	return fmt.Sprintf("the file is larger than the import limit of %d bytes (%s)", a.importLimit, megabytes(a.importLimit))
+}
+
+// megabytes writes a size in MB, as people say it.
+func megabytes(n int) string {
+	mb := float64(n) / (1 << 20)
+	if mb == float64(int(mb)) {
+		return fmt.Sprintf("%d MB", int(mb))
+	}
+	return fmt.Sprintf("%.1f MB", mb)
+}
