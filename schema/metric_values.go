@@ -156,8 +156,20 @@ func (s *Store) SetValues(ctx context.Context, code, layer string, values map[st
 		}
 		now := s.now()
 		changed, err := saveValues(ctx, tx, code, layer, batch, false, who, now)
-		if err != nil || !changed {
+		if err != nil {
 			return err
+		}
+		if source, ok := importSource(ctx); ok {
+			n := 0
+			for _, entries := range batch {
+				n += len(entries)
+			}
+			if err := auditImport(ctx, tx, code, layer, source, len(batch), n, who, now); err != nil {
+				return err
+			}
+		}
+		if !changed {
+			return nil
 		}
 		return bumpData(ctx, tx, code, now)
 	})
@@ -211,6 +223,11 @@ func saveValues(ctx context.Context, tx bun.IDB, code, layer string, batch map[s
 	if len(batch) == 0 {
 		return false, nil
 	}
+	who = actor(ctx, who)
+	reason, err := reasonOf(ctx, "")
+	if err != nil {
+		return false, err
+	}
 	units := sortedKeys(batch)
 	var stored []valueRow
 	q := tx.NewSelect().Model(&stored).Where("scheme_code = ? AND layer = ?", code, layer)
@@ -230,7 +247,7 @@ func saveValues(ctx context.Context, tx bun.IDB, code, layer string, batch map[s
 	remove := func(r *valueRow) {
 		deletes = append(deletes, r)
 		history = append(history, &historyRow{SchemeCode: code, UnitCode: r.UnitCode, Layer: layer, Metric: r.Metric,
-			OldValue: &r.Value, Who: who, At: now})
+			OldValue: &r.Value, Who: who, Reason: reason, At: now})
 	}
 	for _, unit := range units {
 		entries := batch[unit]
@@ -254,7 +271,7 @@ func saveValues(ctx context.Context, tx bun.IDB, code, layer string, batch map[s
 			upserts = append(upserts, &valueRow{SchemeCode: code, UnitCode: unit, Layer: layer, Metric: metric,
 				Value: value, Note: e.Note, Who: who, UpdatedAt: now})
 			h := &historyRow{SchemeCode: code, UnitCode: unit, Layer: layer, Metric: metric, NewValue: &value,
-				Note: e.Note, Who: who, At: now}
+				Note: e.Note, Who: who, Reason: reason, At: now}
 			if prev != nil {
 				h.OldValue = &prev.Value
 			}

@@ -24,6 +24,7 @@ func migrations() *migrate.Migrations {
 		Up:      txMigration(createTables),
 		Down:    txMigration(dropTables),
 	})
+	ms.Add(migrationTokensAudit())
 	return ms
 }
 
@@ -41,11 +42,19 @@ const migrationLock int64 = 0x727562726963
 
 // migrate brings the database's tables up to date. On PostgreSQL it holds migrationLock, so
 // that processes starting together migrate one after the other and each migration runs once:
-// the first applies them, the others find them applied. On SQLite the store's one writer
-// connection does the same within a process, and the file's lock between processes.
+// the first applies them, the others find them applied. On SQLite a lock on the file
+// <database>-migrate does the same for the stores and processes that open one file together
+// (see lockSQLiteMigrations).
 func (s *Store) migrate(ctx context.Context) error {
-	if s.wdb.Dialect().Name() == dialect.PG {
+	switch s.wdb.Dialect().Name() {
+	case dialect.PG:
 		unlock, err := s.lockMigrations(ctx)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	case dialect.SQLite:
+		unlock, err := s.lockSQLiteMigrations(ctx)
 		if err != nil {
 			return err
 		}

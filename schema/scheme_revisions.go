@@ -100,6 +100,10 @@ func (s *Store) RestoreRevision(ctx context.Context, code string, n int, who str
 		if err != nil {
 			return err
 		}
+		current, err := loadRevision(ctx, tx, code, row.Revision)
+		if err != nil {
+			return err
+		}
 		old, err := getRevision(ctx, tx, code, n)
 		if err != nil {
 			return err
@@ -116,7 +120,12 @@ func (s *Store) RestoreRevision(ctx context.Context, code string, n int, who str
 			return err
 		}
 		rev = row.Revision + 1
-		return saveRevision(ctx, tx, row, sc, rev, who, fmt.Sprintf("restore revision %d", n), s.now())
+		message, now := fmt.Sprintf("restore revision %d", n), s.now()
+		if err := saveRevision(ctx, tx, row, sc, rev, who, message, now); err != nil {
+			return err
+		}
+		return auditScheme(ctx, tx, schemeSaved{action: ActionRestore, before: current, after: sc, rev: rev, restored: n,
+			who: who, message: message, at: now})
 	})
 	if err != nil {
 		return 0, nil, wrap(err, "restore revision %d of %q", n, code)

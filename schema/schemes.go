@@ -82,8 +82,11 @@ func (s *Store) CreateScheme(ctx context.Context, doc *Document, who, message st
 		if err := replaceRoster(ctx, tx, doc.Code, doc.Units); err != nil {
 			return err
 		}
-		_, err = saveDocumentValues(ctx, tx, &doc.Scheme, doc.Values, who, now)
-		return err
+		if _, err := saveDocumentValues(ctx, tx, &doc.Scheme, doc.Values, who, now); err != nil {
+			return err
+		}
+		return auditScheme(ctx, tx, schemeSaved{action: ActionCreate, after: &doc.Scheme, rev: 1, units: doc.Units,
+			who: who, message: message, at: now})
 	})
 	if err != nil {
 		return 0, nil, wrap(err, "create scheme %q", doc.Code)
@@ -185,11 +188,19 @@ func (s *Store) ReplaceScheme(ctx context.Context, code string, doc *Document, w
 		if err != nil {
 			return err
 		}
-		var stored []formulas.Unit
+		before, err := loadRevision(ctx, tx, code, row.Revision)
+		if err != nil {
+			return err
+		}
+		roster, err := loadRoster(ctx, tx, code, Page{}, false)
+		if err != nil {
+			return err
+		}
+		var stored, units []formulas.Unit
 		if len(doc.Units) == 0 {
-			if stored, err = loadRoster(ctx, tx, code, Page{}, false); err != nil {
-				return err
-			}
+			stored = roster
+		} else {
+			units = doc.Units
 		}
 		if warnings, err = validate(doc, stored); err != nil {
 			return err
@@ -208,6 +219,10 @@ func (s *Store) ReplaceScheme(ctx context.Context, code string, doc *Document, w
 		}
 		more, err := saveDocumentValues(ctx, tx, &doc.Scheme, doc.Values, who, now)
 		if err != nil {
+			return err
+		}
+		if err := auditScheme(ctx, tx, schemeSaved{action: ActionUpdate, before: before, after: &doc.Scheme, rev: rev,
+			roster: roster, units: units, who: who, message: message, at: now}); err != nil {
 			return err
 		}
 		if changed || more {
@@ -260,7 +275,12 @@ func (s *Store) UpdateScheme(ctx context.Context, code string, fn func(*formulas
 			return nil
 		}
 		rev = row.Revision + 1
-		return saveRevision(ctx, tx, row, sc, rev, who, message, s.now())
+		now := s.now()
+		if err := saveRevision(ctx, tx, row, sc, rev, who, message, now); err != nil {
+			return err
+		}
+		return auditScheme(ctx, tx, schemeSaved{action: ActionUpdate, before: old, after: sc, rev: rev,
+			who: who, message: message, at: now})
 	})
 	if err != nil {
 		return 0, nil, wrap(err, "update scheme %q", code)
@@ -268,9 +288,23 @@ func (s *Store) UpdateScheme(ctx context.Context, code string, fn func(*formulas
 	return rev, warnings, nil
 }
 
-// DeleteScheme deletes a scheme with its revisions, roster, values and history.
+// DeleteScheme deletes a scheme with its revisions, roster and values. Its history stays: the
+// value history, and the audit log, which records the deletion (by the author and reason of
+// ctx, see WithWho and WithReason) with the last document and roster.
 func (s *Store) DeleteScheme(ctx context.Context, code string) error {
 	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
+		row, err := lockScheme(ctx, tx, code)
+		if err != nil {
+			return err
+		}
+		sc, err := loadRevision(ctx, tx, code, row.Revision)
+		if err != nil {
+			return err
+		}
+		units, err := loadRoster(ctx, tx, code, Page{}, false)
+		if err != nil {
+			return err
+		}
 		res, err := tx.NewDelete().Model((*schemeRow)(nil)).Where("code = ?", code).Exec(ctx)
 		if err != nil {
 			return err
@@ -280,7 +314,7 @@ func (s *Store) DeleteScheme(ctx context.Context, code string) error {
 		} else if n == 0 {
 			return schemeNotFound(code)
 		}
-		return nil
+		return auditSchemeDeleted(ctx, tx, &Document{Scheme: *sc, Units: units}, s.now())
 	})
 	return wrap(err, "delete scheme %q", code)
 }

@@ -310,10 +310,14 @@ func TestDeleteScheme(t *testing.T) {
 			}
 			_, err := s.GetScheme(ctx, "test-medical")
 			checkError(t, err, NotFound, `scheme "test-medical" not found`)
-			for _, table := range []string{"schemes", "scheme_revisions", "units", "metric_values", "value_history"} {
+			for _, table := range []string{"schemes", "scheme_revisions", "units", "metric_values"} {
 				if n := count(t, s, table); n != 0 {
 					t.Errorf("%s has %d rows, want 0", table, n)
 				}
+			}
+			// The history stays (see TestAuditAppendOnly).
+			if n := count(t, s, "value_history"); n != 8 {
+				t.Errorf("value_history has %d rows, want 8", n)
 			}
 			// The code can be used again, with a data version of its own.
 			mustCreateScheme(t, s)

@@ -139,7 +139,7 @@ func TestOpen(t *testing.T) {
 			if got, want := mustMigrations(t, s), allMigrations(); !reflect.DeepEqual(got, want) {
 				t.Errorf("migrations = %v, want %v", got, want)
 			}
-			for _, table := range []string{"schemes", "scheme_revisions", "units", "metric_values", "value_history"} {
+			for _, table := range []string{"schemes", "scheme_revisions", "units", "metric_values", "value_history", "tokens", "audit_log"} {
 				count(t, s, table)
 			}
 			if err := s.Ping(ctx); err != nil {

@@ -130,7 +130,11 @@ func (s *Store) CreateUnit(ctx context.Context, code string, u formulas.Unit) (f
 		if _, err := tx.NewInsert().Model(ur).Exec(ctx); err != nil {
 			return err
 		}
-		return bumpData(ctx, tx, code, s.now())
+		now := s.now()
+		if err := auditUnit(ctx, tx, code, nil, &u, now); err != nil {
+			return err
+		}
+		return bumpData(ctx, tx, code, now)
 	})
 	if err != nil {
 		return formulas.Unit{}, wrap(err, "create unit %q of %q", u.Code, code)
@@ -170,7 +174,15 @@ func (s *Store) UpdateUnit(ctx context.Context, code, unit string, u formulas.Un
 		if _, err := tx.NewUpdate().Model(ur).Column("name", "group_name", "attrs").WherePK().Exec(ctx); err != nil {
 			return err
 		}
-		return bumpData(ctx, tx, code, s.now())
+		prev, err := old.unit()
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if err := auditUnit(ctx, tx, code, &prev, &u, now); err != nil {
+			return err
+		}
+		return bumpData(ctx, tx, code, now)
 	})
 	if err != nil {
 		return formulas.Unit{}, wrap(err, "update unit %q of %q", unit, code)
@@ -179,9 +191,19 @@ func (s *Store) UpdateUnit(ctx context.Context, code, unit string, u formulas.Un
 }
 
 // DeleteUnit removes a unit from a scheme's roster, with its values. Its value history stays.
+// The audit log records the change of the roster of CreateUnit, UpdateUnit and DeleteUnit, by
+// the author and reason of ctx (see WithWho and WithReason).
 func (s *Store) DeleteUnit(ctx context.Context, code, unit string) error {
 	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := lockScheme(ctx, tx, code); err != nil {
+			return err
+		}
+		old, err := getUnit(ctx, tx, code, unit)
+		if err != nil {
+			return err
+		}
+		prev, err := old.unit()
+		if err != nil {
 			return err
 		}
 		res, err := tx.NewDelete().Model((*unitRow)(nil)).Where("scheme_code = ? AND code = ?", code, unit).Exec(ctx)
@@ -193,7 +215,11 @@ func (s *Store) DeleteUnit(ctx context.Context, code, unit string) error {
 		} else if n == 0 {
 			return unitNotFound(code, unit)
 		}
-		return bumpData(ctx, tx, code, s.now())
+		now := s.now()
+		if err := auditUnit(ctx, tx, code, &prev, nil, now); err != nil {
+			return err
+		}
+		return bumpData(ctx, tx, code, now)
 	})
 	return wrap(err, "delete unit %q of %q", unit, code)
 }

@@ -18,6 +18,7 @@ type historyRow struct {
 	OldValue      *string   `bun:"old_value"`
 	NewValue      *string   `bun:"new_value"`
 	Note          string    `bun:"note"`
+	Reason        string    `bun:"reason"`
 	Who           string    `bun:"who"`
 	At            time.Time `bun:"at"`
 }
@@ -32,6 +33,7 @@ type HistoryEntry struct {
 	Old    any       `json:"old_value"`
 	New    any       `json:"new_value"`
 	Note   string    `json:"note,omitempty"`
+	Reason string    `json:"reason,omitempty"`
 	Who    string    `json:"who"`
 	At     time.Time `json:"at"`
 }
@@ -82,7 +84,7 @@ func (s *Store) ValueHistory(ctx context.Context, code string, f HistoryFilter, 
 		}
 		out = make([]HistoryEntry, len(rows))
 		for i, r := range rows {
-			e := HistoryEntry{ID: r.ID, Unit: r.UnitCode, Layer: r.Layer, Metric: r.Metric, Note: r.Note, Who: r.Who, At: r.At.UTC()}
+			e := HistoryEntry{ID: r.ID, Unit: r.UnitCode, Layer: r.Layer, Metric: r.Metric, Note: r.Note, Reason: r.Reason, Who: r.Who, At: r.At.UTC()}
 			if r.OldValue != nil {
 				if e.Old, err = decodeValue(*r.OldValue); err != nil {
 					return err
