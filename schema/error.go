@@ -16,6 +16,7 @@ const (
 	Invalid      Kind = "invalid"      // the request or document is wrong (422)
 	NotFound     Kind = "not_found"    // no such scheme, unit, revision (404)
 	Conflict     Kind = "conflict"     // it exists already (409)
+	Stale        Kind = "stale"        // the write expected a revision that is no longer current (412)
 	Unauthorized Kind = "unauthorized" // no or bad credentials (401)
 	Forbidden    Kind = "forbidden"    // credentials without the right (403)
 	TooLarge     Kind = "too_large"    // a body or document over the limit (413)

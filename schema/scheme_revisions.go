@@ -91,12 +91,12 @@ func (s *Store) Revision(ctx context.Context, code string, n int) (*Revision, er
 
 // RestoreRevision makes revision n current again by saving its document as a new revision
 // (history is never rewritten). The old document is validated again, against the current
-// roster and engine. It returns the new revision and the warnings.
-func (s *Store) RestoreRevision(ctx context.Context, code string, n int, who string) (int, []formulas.Warning, error) {
+// roster and engine. It returns the new revision and the warnings. See ExpectRevision for opts.
+func (s *Store) RestoreRevision(ctx context.Context, code string, n int, who string, opts ...WriteOption) (int, []formulas.Warning, error) {
 	var rev int
 	var warnings []formulas.Warning
 	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
-		row, err := lockScheme(ctx, tx, code)
+		row, err := lockScheme(ctx, tx, code, opts...)
 		if err != nil {
 			return err
 		}

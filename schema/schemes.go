@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -170,8 +173,9 @@ func (s *Store) ListSchemes(ctx context.Context, page Page) ([]SchemeSummary, in
 // ReplaceScheme validates a whole document and saves it as the scheme's next revision. If the
 // document has units, they replace the roster (the values of units no longer in it are
 // deleted); if it has values, they are merged into the stored ones. The document's code must
-// be the scheme's (or empty). It returns the new revision and the engine's warnings.
-func (s *Store) ReplaceScheme(ctx context.Context, code string, doc *Document, who, message string) (int, []formulas.Warning, error) {
+// be the scheme's (or empty). It returns the new revision and the engine's warnings. See
+// ExpectRevision for opts.
+func (s *Store) ReplaceScheme(ctx context.Context, code string, doc *Document, who, message string, opts ...WriteOption) (int, []formulas.Warning, error) {
 	if doc == nil {
 		return 0, nil, Errorf(Invalid, "", "no document")
 	}
@@ -184,7 +188,7 @@ func (s *Store) ReplaceScheme(ctx context.Context, code string, doc *Document, w
 	var rev int
 	var warnings []formulas.Warning
 	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
-		row, err := lockScheme(ctx, tx, code)
+		row, err := lockScheme(ctx, tx, code, opts...)
 		if err != nil {
 			return err
 		}
@@ -239,12 +243,13 @@ func (s *Store) ReplaceScheme(ctx context.Context, code string, doc *Document, w
 // UpdateScheme changes a scheme through fn, which edits a copy of the current scheme (an item,
 // a metric, a formula), then validates the result against the roster and saves it as the next
 // revision. An error of fn is returned as it is (an *Error for the client's faults). A change
-// that changes nothing saves no revision. It returns the (new) revision and the warnings.
-func (s *Store) UpdateScheme(ctx context.Context, code string, fn func(*formulas.Scheme) error, who, message string) (int, []formulas.Warning, error) {
+// that changes nothing saves no revision. It returns the (new) revision and the warnings. See
+// ExpectRevision for opts.
+func (s *Store) UpdateScheme(ctx context.Context, code string, fn func(*formulas.Scheme) error, who, message string, opts ...WriteOption) (int, []formulas.Warning, error) {
 	var rev int
 	var warnings []formulas.Warning
 	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
-		row, err := lockScheme(ctx, tx, code)
+		row, err := lockScheme(ctx, tx, code, opts...)
 		if err != nil {
 			return err
 		}
@@ -291,9 +296,9 @@ func (s *Store) UpdateScheme(ctx context.Context, code string, fn func(*formulas
 // DeleteScheme deletes a scheme with its revisions, roster and values. Its history stays: the
 // value history, and the audit log, which records the deletion (by the author and reason of
 // ctx, see WithWho and WithReason) with the last document and roster.
-func (s *Store) DeleteScheme(ctx context.Context, code string) error {
+func (s *Store) DeleteScheme(ctx context.Context, code string, opts ...WriteOption) error {
 	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
-		row, err := lockScheme(ctx, tx, code)
+		row, err := lockScheme(ctx, tx, code, opts...)
 		if err != nil {
 			return err
 		}
@@ -333,13 +338,55 @@ func getScheme(ctx context.Context, db bun.IDB, code string) (*schemeRow, error)
 
 // lockScheme reads a scheme's row for a write transaction that changes the scheme: the empty
 // update makes PostgreSQL lock the row until the transaction ends, so that writers of one
-// scheme take turns (SQLite has one writer anyway).
-func lockScheme(ctx context.Context, tx bun.IDB, code string) (*schemeRow, error) {
+// scheme take turns (SQLite has one writer anyway). The options' expected revisions are
+// checked against the locked row, so no other writer can slip in between check and write.
+func lockScheme(ctx context.Context, tx bun.IDB, code string, opts ...WriteOption) (*schemeRow, error) {
 	if _, err := tx.NewUpdate().Model((*schemeRow)(nil)).Set("data_version = data_version").
 		Where("code = ?", code).Exec(ctx); err != nil {
 		return nil, err
 	}
-	return getScheme(ctx, tx, code)
+	row, err := getScheme(ctx, tx, code)
+	if err != nil {
+		return nil, err
+	}
+	var o writeOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.expect != nil && !slices.Contains(o.expect, row.Revision) {
+		return nil, Errorf(Stale, "", "scheme %q is at revision %d, not %s: read it again and redo the change", code, row.Revision, revisionList(o.expect))
+	}
+	return row, nil
+}
+
+// WriteOption qualifies a write of a scheme document.
+type WriteOption func(*writeOptions)
+
+type writeOptions struct {
+	expect []int // the revisions the write may start from; nil is any
+}
+
+// ExpectRevision makes a write of a scheme (UpdateScheme, ReplaceScheme, RestoreRevision,
+// DeleteScheme) fail with Stale, changing nothing, unless the scheme's current revision is one
+// of revs: the revision the client read (HTTP If-Match). The check is made inside the write's
+// transaction with the scheme's row locked, so two writers that read the same revision cannot
+// both succeed. With no revs the write always fails.
+func ExpectRevision(revs ...int) WriteOption {
+	return func(o *writeOptions) {
+		o.expect = append(make([]int, 0, len(revs)), revs...)
+	}
+}
+
+// revisionList names revisions in a message: "3", "3 or 4".
+func revisionList(revs []int) string {
+	if len(revs) == 0 {
+		return "the revision the request named"
+	}
+	s := make([]string, len(revs))
+	for i, r := range revs {
+		s[i] = strconv.Itoa(r)
+	}
+	return strings.Join(s, " or ")
 }
 
 // bumpData records a change of the roster or of values.

@@ -45,6 +45,19 @@ type Store struct {
 // own connections. On PostgreSQL, processes that open one database at the same moment migrate
 // it in turn, under an advisory lock: each migration is applied once.
 func Open(ctx context.Context, dsn string) (*Store, error) {
+	s, err := open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// open opens the database named by dsn as Open does, without migrating it.
+func open(ctx context.Context, dsn string) (*Store, error) {
 	s := &Store{Now: time.Now}
 	if dsn == "" {
 		dsn = DefaultDSN
@@ -84,10 +97,6 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err := s.db.PingContext(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("schema: open database: %w", err)
-	}
-	if err := s.migrate(ctx); err != nil {
-		s.Close()
-		return nil, err
 	}
 	return s, nil
 }
