@@ -10,6 +10,7 @@ import (
 
 	"github.com/rubric-dev/rubric/formulas"
 	"github.com/rubric-dev/rubric/schema"
+	"github.com/rubric-dev/rubric/schema/schematest"
 	"github.com/rubric-dev/rubric/server"
 )
 
@@ -20,7 +21,13 @@ const benchUnits = 10000
 // their groups, every value entered.
 func newBenchEnv(b *testing.B) *env {
 	b.Helper()
-	store := mustOpenStore(b)
+	return newBenchEnvOn(b, schematest.SQLite)
+}
+
+// newBenchEnvOn is newBenchEnv on a new database of the given engine.
+func newBenchEnvOn(b *testing.B, engine schematest.Engine) *env {
+	b.Helper()
+	store := mustOpenStoreOn(b, engine)
 	five, four := 5.0, 4.0
 	doc := &schema.Document{Scheme: formulas.Scheme{
 		Code: "bench", Title: "Benchmark", TotalPoints: 14,
@@ -51,9 +58,10 @@ func newBenchEnv(b *testing.B) *env {
 }
 
 // BenchmarkResults measures GET /results of a 10,000-unit scheme as JSON and CSV, served from
-// the cache and recomputed after a value changed.
-func BenchmarkResults(b *testing.B) {
-	e := newBenchEnv(b)
+// the cache and recomputed after a value changed, on SQLite and on PostgreSQL.
+func BenchmarkResults(b *testing.B) { forEachBenchEngine(b, benchmarkResults) }
+
+func benchmarkResults(b *testing.B, e *env) {
 	get := func(b *testing.B, url string) {
 		resp, err := e.app.Test(newRequest("GET", url, "", "", nil), -1)
 		if err != nil || resp.StatusCode != 200 {

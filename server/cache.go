@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"sync"
 
 	"github.com/rubric-dev/rubric/formulas"
@@ -85,20 +84,31 @@ func (sc *sheetCache) get(ctx context.Context, code, layer string) (*sheetEntry,
 	if err != nil {
 		return nil, err
 	}
+	e, _, err := sc.getAt(ctx, code, layer, rev, dv)
+	return e, err
+}
+
+// getAt returns the sheet of one layer of a scheme as of revision rev and data version dv,
+// which the caller has just read from the database (Store.Version): the cache holds no truth
+// of its own, so a change made through another process is seen on the next request. A sheet
+// is evaluated only if the cached one is of another revision or data version; the sheet
+// returned may be newer than rev and dv (it is read in a snapshot of its own). It also says
+// how it was served: cacheHit, cacheMiss (evaluated by this call) or cacheShared.
+func (sc *sheetCache) getAt(ctx context.Context, code, layer string, rev int, dv int64) (*sheetEntry, string, error) {
 	key := sheetKey{scheme: code, layer: layer}
 	fk := flightKey{sheetKey: key, revision: rev, dataVersion: dv}
 	sc.mu.Lock()
 	if e := sc.sheets[key]; e != nil && e.revision == rev && e.dataVersion == dv {
 		sc.mu.Unlock()
-		return e, nil
+		return e, cacheHit, nil
 	}
 	if f, ok := sc.flights[fk]; ok {
 		sc.mu.Unlock()
 		select {
 		case <-f.done:
-			return f.entry, f.err
+			return f.entry, cacheShared, f.err
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return nil, cacheShared, ctx.Err()
 		}
 	}
 	f := &flight{done: make(chan struct{})}
@@ -119,7 +129,7 @@ func (sc *sheetCache) get(ctx context.Context, code, layer string) (*sheetEntry,
 	}()
 	// The evaluation serves every waiter: it is not cut short when this request goes away.
 	f.entry, f.err = sc.build(context.WithoutCancel(ctx), code, layer)
-	return f.entry, f.err
+	return f.entry, cacheMiss, f.err
 }
 
 // build reads the rows of one layer in one snapshot and evaluates them.
@@ -185,11 +195,6 @@ func (sc *sheetCache) forget(code string) {
 			delete(sc.sheets, k)
 		}
 	}
-}
-
-// etag identifies what the sheet was computed from.
-func (e *sheetEntry) etag() string {
-	return `"` + strconv.Itoa(e.revision) + "-" + strconv.FormatInt(e.dataVersion, 10) + "-" + e.layer + `"`
 }
 
 // view is the JSON answer of the sheet with the given rows.

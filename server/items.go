@@ -90,6 +90,7 @@ func (a *api) listItems(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	c.Set(fiber.HeaderETag, schemeETag(doc.Revision))
 	return c.JSON(pageOf(flattenItems(doc.Items), p))
 }
 
@@ -103,6 +104,7 @@ func (a *api) getItem(c *fiber.Ctx) error {
 	if !ok {
 		return notFound("item", item, code)
 	}
+	c.Set(fiber.HeaderETag, schemeETag(doc.Revision))
 	return c.JSON(ref.entry())
 }
 
@@ -120,11 +122,12 @@ func (a *api) createItem(c *fiber.Ctx) error {
 		}
 		saved = ref.entry()
 		return nil
-	}, who, c.Query("message"))
+	}, who, c.Query("message"), ifMatch(c).options()...)
 	if err != nil {
 		return err
 	}
 	c.Location(location("schemes", code, "items", saved.Code))
+	c.Set(fiber.HeaderETag, schemeETag(rev))
 	return c.Status(fiber.StatusCreated).JSON(newItemSaved(saved, rev, warnings))
 }
 
@@ -160,14 +163,18 @@ func (a *api) patchItem(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
+		if err := ifMatch(c).allows(code, pv.revision); err != nil {
+			return err
+		}
 		out := newItemSaved(saved, pv.revision, pv.warnings)
 		out.DryRun, out.Impact = true, pv.impact
 		return c.JSON(out)
 	}
-	rev, warnings, err := a.store.UpdateScheme(c.UserContext(), code, change, who, c.Query("message"))
+	rev, warnings, err := a.store.UpdateScheme(c.UserContext(), code, change, who, c.Query("message"), ifMatch(c).options()...)
 	if err != nil {
 		return err
 	}
+	c.Set(fiber.HeaderETag, schemeETag(rev))
 	return c.JSON(newItemSaved(saved, rev, warnings))
 }
 
@@ -180,10 +187,11 @@ func (a *api) deleteItem(c *fiber.Ctx) error {
 		}
 		*ref.siblings = slices.Delete(*ref.siblings, ref.index, ref.index+1)
 		return nil
-	}, who, c.Query("message"))
+	}, who, c.Query("message"), ifMatch(c).options()...)
 	if err != nil {
 		return err
 	}
+	c.Set(fiber.HeaderETag, schemeETag(rev))
 	return c.JSON(newSchemeSaved(code, rev, warnings))
 }
 

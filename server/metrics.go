@@ -66,6 +66,7 @@ func (a *api) listMetrics(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	c.Set(fiber.HeaderETag, schemeETag(doc.Revision))
 	return c.JSON(pageOf(doc.Metrics, p))
 }
 
@@ -79,6 +80,7 @@ func (a *api) getMetric(c *fiber.Ctx) error {
 	if i < 0 {
 		return notFound("metric", metric, code)
 	}
+	c.Set(fiber.HeaderETag, schemeETag(doc.Revision))
 	return c.JSON(doc.Metrics[i])
 }
 
@@ -96,11 +98,12 @@ func (a *api) createMetric(c *fiber.Ctx) error {
 		s.Metrics = append(s.Metrics, m)
 		saved = m
 		return nil
-	}, who, c.Query("message"))
+	}, who, c.Query("message"), ifMatch(c).options()...)
 	if err != nil {
 		return err
 	}
 	c.Location(location("schemes", code, "metrics", saved.Code))
+	c.Set(fiber.HeaderETag, schemeETag(rev))
 	return c.Status(fiber.StatusCreated).JSON(newMetricSaved(saved, rev, warnings))
 }
 
@@ -122,10 +125,11 @@ func (a *api) patchMetric(c *fiber.Ctx) error {
 		patch.apply(&s.Metrics[i])
 		saved = s.Metrics[i]
 		return nil
-	}, who, c.Query("message"))
+	}, who, c.Query("message"), ifMatch(c).options()...)
 	if err != nil {
 		return err
 	}
+	c.Set(fiber.HeaderETag, schemeETag(rev))
 	return c.JSON(newMetricSaved(saved, rev, warnings))
 }
 
@@ -138,10 +142,11 @@ func (a *api) deleteMetric(c *fiber.Ctx) error {
 		}
 		s.Metrics = slices.Delete(s.Metrics, i, i+1)
 		return nil
-	}, who, c.Query("message"))
+	}, who, c.Query("message"), ifMatch(c).options()...)
 	if err != nil {
 		return err
 	}
+	c.Set(fiber.HeaderETag, schemeETag(rev))
 	return c.JSON(newSchemeSaved(code, rev, warnings))
 }
 

@@ -49,15 +49,16 @@ func (a *api) getResults(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	e, err := a.sheets.get(c.UserContext(), c.Params("code"), layer)
-	if err != nil {
+	shape := []string{format, header, c.Query("group"), c.Query("units")}
+	e, err := a.currentSheet(c, c.Params("code"), layer, shape)
+	if e == nil || err != nil {
 		return err
 	}
 	rows, filtered, err := e.filter(c.Query("group"), c.Query("units"))
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderETag, e.etag())
+	c.Set(fiber.HeaderETag, a.sheetETag(e.revision, e.dataVersion, e.layer, shape...))
 	switch format {
 	case "csv":
 		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
@@ -85,8 +86,9 @@ func (a *api) getUnitResult(c *fiber.Ctx) error {
 		return err
 	}
 	code, unit := c.Params("code"), c.Params("unit")
-	e, err := a.sheets.get(c.UserContext(), code, layer)
-	if err != nil {
+	shape := []string{"unit", unit}
+	e, err := a.currentSheet(c, code, layer, shape)
+	if e == nil || err != nil {
 		return err
 	}
 	i, ok := e.units[unit]
@@ -97,6 +99,7 @@ func (a *api) getUnitResult(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	c.Set(fiber.HeaderETag, a.sheetETag(e.revision, e.dataVersion, e.layer, shape...))
 	return c.JSON(unitResult{Scheme: e.scheme, Revision: e.revision, DataVersion: e.dataVersion, Layer: e.layer,
 		Result: e.results[i], Explanation: ex})
 }

@@ -97,8 +97,9 @@ func TestResultCells(t *testing.T) {
 
 // TestResultsCache checks that a sheet is served from the cache until its scheme or its data
 // changes, and then recomputed: a value, a formula, a unit, a restore and a deletion each show.
-func TestResultsCache(t *testing.T) {
-	e := newEnv(t)
+func TestResultsCache(t *testing.T) { forEachEngine(t, testResultsCache) }
+
+func testResultsCache(t *testing.T, e *env) {
 	total := func(unit string) any {
 		t.Helper()
 		var s struct {
@@ -158,8 +159,9 @@ func TestResultsCache(t *testing.T) {
 
 // TestResultsConcurrent reads sheets while values change: every answer is a whole sheet of one
 // data version, and the last read sees the last write. Run with -race.
-func TestResultsConcurrent(t *testing.T) {
-	e := newEnv(t)
+func TestResultsConcurrent(t *testing.T) { forEachEngine(t, testResultsConcurrent) }
+
+func testResultsConcurrent(t *testing.T, e *env) {
 	var wg sync.WaitGroup
 	errs := make(chan error, 100)
 	for r := 0; r < 8; r++ {

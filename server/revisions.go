@@ -37,9 +37,10 @@ func (a *api) restoreRevision(c *fiber.Ctx) error {
 		return err
 	}
 	code := c.Params("code")
-	rev, warnings, err := a.store.RestoreRevision(c.UserContext(), code, n, who)
+	rev, warnings, err := a.store.RestoreRevision(c.UserContext(), code, n, who, ifMatch(c).options()...)
 	if err != nil {
 		return err
 	}
+	c.Set(fiber.HeaderETag, schemeETag(rev))
 	return c.JSON(newSchemeSaved(code, rev, warnings))
 }

@@ -50,6 +50,7 @@ func (a *api) createScheme(c *fiber.Ctx) error {
 		return err
 	}
 	c.Location(location("schemes", doc.Code))
+	c.Set(fiber.HeaderETag, schemeETag(rev))
 	return c.Status(fiber.StatusCreated).JSON(newSchemeSaved(doc.Code, rev, warnings))
 }
 
@@ -73,6 +74,7 @@ func (a *api) getScheme(c *fiber.Ctx) error {
 		}
 	}
 	normalizeDocument(doc)
+	c.Set(fiber.HeaderETag, schemeETag(doc.Revision))
 	if format == "yaml" {
 		data, err := yaml.Marshal(doc)
 		if err != nil {
@@ -141,16 +143,17 @@ func (a *api) replaceScheme(c *fiber.Ctx) error {
 		return err
 	}
 	code := c.Params("code")
-	rev, warnings, err := a.store.ReplaceScheme(c.UserContext(), code, doc, who, c.Query("message"))
+	rev, warnings, err := a.store.ReplaceScheme(c.UserContext(), code, doc, who, c.Query("message"), ifMatch(c).options()...)
 	if err != nil {
 		return err
 	}
+	c.Set(fiber.HeaderETag, schemeETag(rev))
 	return c.JSON(newSchemeSaved(code, rev, warnings))
 }
 
 func (a *api) deleteScheme(c *fiber.Ctx) error {
 	code := c.Params("code")
-	if err := a.store.DeleteScheme(c.UserContext(), code); err != nil {
+	if err := a.store.DeleteScheme(c.UserContext(), code, ifMatch(c).options()...); err != nil {
 		return err
 	}
 	a.sheets.forget(code)

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -25,6 +24,7 @@ import (
 
 	"github.com/rubric-dev/rubric"
 	"github.com/rubric-dev/rubric/schema"
+	"github.com/rubric-dev/rubric/schema/schematest"
 	"github.com/rubric-dev/rubric/seeds"
 	"github.com/rubric-dev/rubric/server"
 )
@@ -40,6 +40,7 @@ func TestMain(m *testing.M) {
 	// An imported CSV file is any bytes (GBK, a malformed file the server must refuse itself).
 	openapi3filter.RegisterBodyDecoder("text/csv", openapi3filter.FileBodyDecoder)
 	code := m.Run()
+	schematest.Stop() // the PostgreSQL cluster of the tests, if they started one
 	// With the whole package run, every operation of the contract must have been exercised
 	// with a successful answer.
 	if code == 0 && flag.Lookup("test.run").Value.String() == "" && !testing.Short() {
@@ -156,11 +157,17 @@ func (ct *contract) unexercised() []string {
 	return out
 }
 
-// env is a server on a fresh SQLite file with the tiny scheme and the Rugao seed.
+// env is a server on a new database of one engine (SQLite unless said otherwise) with the
+// tiny scheme and the Rugao seed. Its scenario tables run on every engine (see run).
 type env struct {
 	store *schema.Store
 	app   *fiber.App
 	logs  *syncBuffer
+
+	engine schematest.Engine
+	cfg    server.Config              // as given, for twins
+	tb     testing.TB                 // the test the env belongs to
+	twins  map[schematest.Engine]*env // the same env on the other engines, made by on
 }
 
 // syncBuffer is a log sink safe for concurrent writers.
@@ -187,7 +194,14 @@ func newEnv(t testing.TB) *env {
 
 func newEnvConfig(t testing.TB, cfg server.Config) *env {
 	t.Helper()
-	store := mustOpenStore(t)
+	return newEnvOn(t, schematest.SQLite, cfg)
+}
+
+// newEnvOn is newEnvConfig on a new database of the given engine.
+func newEnvOn(t testing.TB, engine schematest.Engine, cfg server.Config) *env {
+	t.Helper()
+	given := cfg
+	store := mustOpenStoreOn(t, engine)
 	mustCreate(t, store, mustRead(t, "testdata/tiny.json"), false)
 	seed, err := seeds.Read(rugao + ".yaml")
 	if err != nil {
@@ -199,17 +213,21 @@ func newEnvConfig(t testing.TB, cfg server.Config) *env {
 	if cfg.Version == "" {
 		cfg.Version = "test"
 	}
-	return &env{store: store, app: server.New(store, cfg), logs: logs}
+	return &env{store: store, app: server.New(store, cfg), logs: logs, engine: engine, cfg: given, tb: t,
+		twins: map[schematest.Engine]*env{}}
 }
 
+// mustOpenStore opens a store on a new SQLite file.
 func mustOpenStore(t testing.TB) *schema.Store {
 	t.Helper()
-	store, err := schema.Open(context.Background(), filepath.Join(t.TempDir(), "rubric.db"))
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { store.Close() })
-	return store
+	return mustOpenStoreOn(t, schematest.SQLite)
+}
+
+// mustOpenStoreOn opens a store on a new database of the given engine, closed (and dropped)
+// when the test ends.
+func mustOpenStoreOn(t testing.TB, engine schematest.Engine) *schema.Store {
+	t.Helper()
+	return schematest.OpenStore(t, engine)
 }
 
 func mustRead(t testing.TB, name string) []byte {
@@ -250,11 +268,14 @@ type scenario struct {
 	want        []string // substrings of the answer's body
 	notWant     []string // strings the answer's body must not have
 	badRequest  bool     // the request breaks openapi.yaml on purpose
+
+	// wantHeader lists headers the answer must have, with their values ("" for absent).
+	wantHeader map[string]string
 }
 
-// run runs scenarios in order against one server (later ones see what earlier ones changed)
-// and checks each exchange against the contract.
-func (e *env) run(t *testing.T, scenarios []scenario) {
+// runScenarios runs scenarios in order against this env's server (later ones see what earlier
+// ones changed) and checks each exchange against the contract.
+func (e *env) runScenarios(t *testing.T, scenarios []scenario) {
 	t.Helper()
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
@@ -274,6 +295,11 @@ func (e *env) run(t *testing.T, scenarios []scenario) {
 			}
 			if resp.Header.Get("X-Request-Id") == "" {
 				t.Errorf("%s %s: no X-Request-Id header", sc.method, sc.url)
+			}
+			for k, v := range sc.wantHeader {
+				if got := resp.Header.Get(k); got != v {
+					t.Errorf("%s %s: header %s is %q, want %q", sc.method, sc.url, k, got, v)
+				}
 			}
 			req := newRequest(sc.method, sc.url, sc.body, sc.contentType, sc.header)
 			theContract.check(t, req, []byte(sc.body), resp, body, sc.badRequest)
