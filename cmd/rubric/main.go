@@ -49,6 +49,7 @@ Usage:
                                                   serve the API (env RUBRIC_ADDR, RUBRIC_DB, RUBRIC_LOG, RUBRIC_IMPORT_LIMIT)
   rubric check FILE.yaml...                       validate scheme documents offline
   rubric seed [-db DB] [-reset CODE]              load the built-in seed schemes
+  rubric migrate [up|status] [-db DB]             apply the database migrations, or list them
   rubric template CODE [-format xlsx|csv] [-layer self] -o FILE
                                                   write the fill-in template, with the stored values
   rubric import CODE FILE [-layer self] [-dry-run]
@@ -74,6 +75,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		err = runCheck(args[1:], stdout, stderr)
 	case "seed":
 		err = runSeed(ctx, args[1:], stdout, stderr, getenv)
+	case "migrate":
+		err = runMigrate(ctx, args[1:], stdout, stderr, getenv)
 	case "template":
 		err = runTemplate(ctx, args[1:], stdout, stderr, getenv)
 	case "import":
