@@ -22,9 +22,16 @@ type sheetView struct {
 	DataVersion int64              `json:"data_version"`
 	Layer       string             `json:"layer"`
 	Columns     []formulas.Column  `json:"columns"`
-	Units       []formulas.Result  `json:"units"`
+	Units       resultList         `json:"units"`
 	Warnings    []formulas.Warning `json:"warnings"`
 }
+
+// resultList writes a sheet's rows with formulas.AppendResultsJSON: encoding/json's reflection
+// over every row's cells cost more than computing the sheet.
+type resultList []formulas.Result
+
+// MarshalJSON writes the rows as a JSON array.
+func (l resultList) MarshalJSON() ([]byte, error) { return formulas.AppendResultsJSON(nil, l) }
 
 // unitResult is the JSON answer of getUnitResult: one row and its explanation.
 type unitResult struct {
