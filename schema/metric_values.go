@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -326,6 +327,18 @@ func unitCodes(ctx context.Context, db bun.IDB, code string) (map[string]bool, e
 
 // decodeValue reads a stored value: a number (float64), a boolean or text.
 func decodeValue(s string) (any, error) {
+	// Values are written by encoding/json: most are plain numbers, read without a decoder.
+	if len(s) > 0 && (s[0] == '-' || s[0] >= '0' && s[0] <= '9') {
+		if f, err := strconv.ParseFloat(s, 64); err == nil {
+			return f, nil
+		}
+	}
+	switch s {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	}
 	var v any
 	if err := json.Unmarshal([]byte(s), &v); err != nil {
 		return nil, fmt.Errorf("decode value %q: %w", s, err)

@@ -31,31 +31,40 @@ func (s *Store) Rows(ctx context.Context, code, layer string) (rev int, dataVers
 		if err != nil {
 			return err
 		}
-		var stored []valueRow
-		if err := tx.NewSelect().Model(&stored).Column("unit_code", "metric", "value").
-			Where("scheme_code = ? AND layer = ?", code, layer).Scan(ctx); err != nil {
+		// 10,000 units are 100,000+ value rows: scan them plainly, without bun's model reflection.
+		stored, err := tx.QueryContext(ctx,
+			"SELECT unit_code, metric, value FROM metric_values WHERE scheme_code = ? AND layer = ?", code, layer)
+		if err != nil {
 			return err
 		}
+		defer stored.Close()
 		metrics := metricIndex(scheme)
 		index := make(map[string]int, len(units))
 		rows = make([]formulas.Row, len(units))
 		for i, u := range units {
 			index[u.Code] = i
-			rows[i] = formulas.Row{Unit: u, Values: map[string]any{}}
+			rows[i] = formulas.Row{Unit: u, Values: make(map[string]any, len(metrics))}
 		}
-		for _, v := range stored {
-			i, ok := index[v.UnitCode]
-			m := metrics[v.Metric]
+		var unit, metric, value string
+		for stored.Next() {
+			if err := stored.Scan(&unit, &metric, &value); err != nil {
+				return err
+			}
+			i, ok := index[unit]
+			m := metrics[metric]
 			if !ok || m == nil {
 				continue
 			}
-			x, err := decodeValue(v.Value)
+			x, err := decodeValue(value)
 			if err != nil {
 				return err
 			}
 			if x, msg := checkValue(m.Type, m.Min, m.Max, x); msg == "" {
-				rows[i].Values[v.Metric] = x
+				rows[i].Values[m.Code] = x
 			}
+		}
+		if err := stored.Err(); err != nil {
+			return err
 		}
 		return nil
 	})
