@@ -148,6 +148,9 @@ func TestTwoServers(t *testing.T) {
 				}
 				t.Cleanup(func() { store.Close() })
 				if i == 0 {
+					if err := store.EnsureAdminToken(context.Background(), adminSecret); err != nil {
+						t.Fatal(err)
+					}
 					mustCreate(t, store, mustRead(t, "testdata/tiny.json"), false)
 				}
 				*p = &env{store: store, app: server.New(store, server.Config{Logger: discardLogger()}), engine: engine}

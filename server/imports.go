@@ -93,7 +93,7 @@ func ImportValues(ctx context.Context, store *schema.Store, code, layer string, 
 	if err := keepNotes(ctx, store, code, layer, batch, rows); err != nil {
 		return nil, err
 	}
-	if err := store.SetValues(ctx, code, layer, batch, who); err != nil {
+	if err := store.SetValues(schema.WithImport(ctx, filename), code, layer, batch, who); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -149,7 +149,7 @@ func (a *api) importValues(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	res, err := ImportValues(c.UserContext(), a.store, c.Params("code"), layer, up.data, up.name, up.contentType, dryRun, who)
+	res, err := ImportValues(c.UserContext(), a.store, c.Params("code"), layer, up.data, up.name, up.contentType, dryRun, who(c))
 	if err != nil {
 		return err
 	}

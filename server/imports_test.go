@@ -119,7 +119,7 @@ func TestImportValues(t *testing.T) {
 	e.run(t, []scenario{
 		{name: "OK/import is used", method: "GET", url: "/api/v1/schemes/tiny/results?units=u3", status: 200, want: []string{`"complete":true`, `"rate":90`}},
 		{name: "OK/import history", method: "GET", url: "/api/v1/schemes/tiny/values/history?unit=u3&metric=actual&layer=final", status: 200,
-			want: []string{`"total":1`, `"old_value":null,"new_value":90`, `"who":"api"`}},
+			want: []string{`"total":1`, `"old_value":null,"new_value":90`, `"who":"admin-env"`}},
 		{name: "OK/import again changes nothing", method: "POST", url: importURL, body: tinyFilled, contentType: "text/csv", status: 200,
 			want: []string{`"changed":0,"unchanged":8,"changes":[]`}},
 		{name: "OK/a changed value keeps its note", method: "POST", url: importURL, body: strings.Replace(tinyFilled, "u2,Two,100,95,1,", "u2,Two,100,95,0,", 1), contentType: "text/csv", status: 200,
@@ -210,6 +210,7 @@ func TestImportTooLargeFile(t *testing.T) {
 			url := "http://" + ln.Addr().String() + importURL
 			req, _ := http.NewRequest("POST", url, strings.NewReader(c.body))
 			req.Header.Set("Content-Type", c.contentType)
+			req.Header.Set("Authorization", bearer(adminSecret))
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatal(err)

@@ -122,7 +122,7 @@ func (a *api) createItem(c *fiber.Ctx) error {
 		}
 		saved = ref.entry()
 		return nil
-	}, who, c.Query("message"), ifMatch(c).options()...)
+	}, who(c), c.Query("message"), ifMatch(c).options()...)
 	if err != nil {
 		return err
 	}
@@ -170,7 +170,7 @@ func (a *api) patchItem(c *fiber.Ctx) error {
 		out.DryRun, out.Impact = true, pv.impact
 		return c.JSON(out)
 	}
-	rev, warnings, err := a.store.UpdateScheme(c.UserContext(), code, change, who, c.Query("message"), ifMatch(c).options()...)
+	rev, warnings, err := a.store.UpdateScheme(c.UserContext(), code, change, who(c), c.Query("message"), ifMatch(c).options()...)
 	if err != nil {
 		return err
 	}
@@ -187,7 +187,7 @@ func (a *api) deleteItem(c *fiber.Ctx) error {
 		}
 		*ref.siblings = slices.Delete(*ref.siblings, ref.index, ref.index+1)
 		return nil
-	}, who, c.Query("message"), ifMatch(c).options()...)
+	}, who(c), c.Query("message"), ifMatch(c).options()...)
 	if err != nil {
 		return err
 	}

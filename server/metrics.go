@@ -98,7 +98,7 @@ func (a *api) createMetric(c *fiber.Ctx) error {
 		s.Metrics = append(s.Metrics, m)
 		saved = m
 		return nil
-	}, who, c.Query("message"), ifMatch(c).options()...)
+	}, who(c), c.Query("message"), ifMatch(c).options()...)
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func (a *api) patchMetric(c *fiber.Ctx) error {
 		patch.apply(&s.Metrics[i])
 		saved = s.Metrics[i]
 		return nil
-	}, who, c.Query("message"), ifMatch(c).options()...)
+	}, who(c), c.Query("message"), ifMatch(c).options()...)
 	if err != nil {
 		return err
 	}
@@ -142,7 +142,7 @@ func (a *api) deleteMetric(c *fiber.Ctx) error {
 		}
 		s.Metrics = slices.Delete(s.Metrics, i, i+1)
 		return nil
-	}, who, c.Query("message"), ifMatch(c).options()...)
+	}, who(c), c.Query("message"), ifMatch(c).options()...)
 	if err != nil {
 		return err
 	}

@@ -15,9 +15,6 @@ import (
 	"github.com/rubric-dev/rubric/schema"
 )
 
-// who is recorded as the author of changes until requests carry an identity.
-const who = "api"
-
 // page reads ?limit= and ?offset=: whole numbers, limit in 1..schema.MaxLimit (default
 // schema.DefaultLimit), offset ≥ 0.
 func page(c *fiber.Ctx) (schema.Page, error) {

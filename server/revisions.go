@@ -37,7 +37,7 @@ func (a *api) restoreRevision(c *fiber.Ctx) error {
 		return err
 	}
 	code := c.Params("code")
-	rev, warnings, err := a.store.RestoreRevision(c.UserContext(), code, n, who, ifMatch(c).options()...)
+	rev, warnings, err := a.store.RestoreRevision(c.UserContext(), code, n, who(c), ifMatch(c).options()...)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,7 @@ func TestRevisions(t *testing.T) {
 	e.run(t, []scenario{
 		{name: "OK/change", method: "PATCH", url: "/api/v1/schemes/tiny/items/ontime?message=harsher", body: `{"formula": "4 - 2 * late"}`, status: 200, want: []string{`"revision":2`}},
 		{name: "OK/list", method: "GET", url: "/api/v1/schemes/tiny/revisions", status: 200,
-			want: []string{`"total":2`, `{"revision":2,"who":"api","message":"harsher"`, `{"revision":1,"who":"test","message":"test data"`}, notWant: []string{`"scheme"`}},
+			want: []string{`"total":2`, `{"revision":2,"who":"admin-env","message":"harsher"`, `{"revision":1,"who":"test","message":"test data"`}, notWant: []string{`"scheme"`}},
 		{name: "OK/list page", method: "GET", url: "/api/v1/schemes/tiny/revisions?limit=1&offset=1", status: 200, want: []string{`"revision":1`}, notWant: []string{`"revision":2`}},
 		{name: "ErrListNotFound", method: "GET", url: "/api/v1/schemes/nothing/revisions", status: 404},
 		{name: "OK/get", method: "GET", url: "/api/v1/schemes/tiny/revisions/1", status: 200, want: []string{`"revision":1`, `"scheme":{"code":"tiny"`, `"formula":"4 - late"`}},

@@ -9,7 +9,7 @@ func (a *api) routes(app *fiber.App) {
 	app.Get("/openapi.yaml", a.getOpenAPI)
 	app.Get("/docs", a.getDocs)
 
-	v1 := app.Group("/api/v1")
+	v1 := app.Group("/api/v1", a.authenticate)
 
 	v1.Get("/schemes", a.listSchemes)
 	v1.Post("/schemes", a.createScheme)

@@ -45,7 +45,7 @@ func (a *api) createScheme(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rev, warnings, err := a.store.CreateScheme(c.UserContext(), doc, who, c.Query("message"))
+	rev, warnings, err := a.store.CreateScheme(c.UserContext(), doc, who(c), c.Query("message"))
 	if err != nil {
 		return err
 	}
@@ -143,7 +143,7 @@ func (a *api) replaceScheme(c *fiber.Ctx) error {
 		return err
 	}
 	code := c.Params("code")
-	rev, warnings, err := a.store.ReplaceScheme(c.UserContext(), code, doc, who, c.Query("message"), ifMatch(c).options()...)
+	rev, warnings, err := a.store.ReplaceScheme(c.UserContext(), code, doc, who(c), c.Query("message"), ifMatch(c).options()...)
 	if err != nil {
 		return err
 	}

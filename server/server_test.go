@@ -97,7 +97,7 @@ func (ct *contract) check(t *testing.T, req *http.Request, reqBody []byte, resp 
 		return
 	}
 	in := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route,
-		Options: &openapi3filter.Options{MultiError: true}}
+		Options: &openapi3filter.Options{MultiError: true, AuthenticationFunc: checkBearer}}
 	err = openapi3filter.ValidateRequest(ctx, in)
 	switch {
 	case badRequest && err == nil:
@@ -118,6 +118,15 @@ func (ct *contract) check(t *testing.T, req *http.Request, reqBody []byte, resp 
 		ct.hit[route.Operation.OperationID] = true
 		ct.mu.Unlock()
 	}
+}
+
+// checkBearer is the contract's check of a bearer token: the request carries one.
+func checkBearer(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+	kind, secret, ok := strings.Cut(in.RequestValidationInput.Request.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(kind, "Bearer") || secret == "" {
+		return fmt.Errorf("no bearer token")
+	}
+	return nil
 }
 
 // checkProblem checks that an error answer is a problem+json that fits the Problem schema.
@@ -227,8 +236,19 @@ func mustOpenStore(t testing.TB) *schema.Store {
 // when the test ends.
 func mustOpenStoreOn(t testing.TB, engine schematest.Engine) *schema.Store {
 	t.Helper()
-	return schematest.OpenStore(t, engine)
+	store := schematest.OpenStore(t, engine)
+	if err := store.EnsureAdminToken(context.Background(), adminSecret); err != nil {
+		t.Fatalf("admin token: %v", err)
+	}
+	return store
 }
+
+// adminSecret is the secret of the admin token (schema.EnvTokenName) of every test store,
+// which requests carry unless their header map sets Authorization ("" for none).
+const adminSecret = "rbk_test-admin-secret-0123456789"
+
+// bearer is the Authorization header of a secret.
+func bearer(secret string) string { return "Bearer " + secret }
 
 func mustRead(t testing.TB, name string) []byte {
 	t.Helper()
@@ -321,7 +341,14 @@ func newRequest(method, url, body, contentType string, header map[string]string)
 	} else if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
+	if _, ok := header["Authorization"]; !ok {
+		req.Header.Set("Authorization", bearer(adminSecret))
+	}
 	for k, v := range header {
+		if v == "" {
+			req.Header.Del(k)
+			continue
+		}
 		req.Header.Set(k, v)
 	}
 	return req

@@ -60,7 +60,7 @@ func (a *api) saveValues(c *fiber.Ctx, save func(ctx context.Context, code, unit
 		return schema.Errorf(schema.Invalid, "", "expected an object of metric values, got null")
 	}
 	code, unit := c.Params("code"), c.Params("unit")
-	if err := save(c.UserContext(), code, unit, layer, values, who); err != nil {
+	if err := save(c.UserContext(), code, unit, layer, values, who(c)); err != nil {
 		return err
 	}
 	return a.sendValues(c, code, unit, layer)
@@ -87,7 +87,7 @@ func (a *api) setValues(c *fiber.Ctx) error {
 		return schema.Errorf(schema.Invalid, "values", "values is required: unit code → metric code → value")
 	}
 	code := c.Params("code")
-	if err := a.store.SetValues(c.UserContext(), code, layer, body.Values, who); err != nil {
+	if err := a.store.SetValues(c.UserContext(), code, layer, body.Values, who(c)); err != nil {
 		return err
 	}
 	n := 0

@@ -13,7 +13,7 @@ func TestValues(t *testing.T) {
 		{name: "ErrSchemeNotFound", method: "GET", url: "/api/v1/schemes/nothing/units/u2/values", status: 404},
 
 		{name: "OK/patch", method: "PATCH", url: "/api/v1/schemes/tiny/units/u3/values", body: `{"actual": 90, "late": {"value": 2, "note": "两次迟报"}}`, status: 200,
-			want: []string{`"actual":{"value":90,"who":"api"`, `"late":{"value":2,"note":"两次迟报","who":"api"`, `"target":{"value":100`}},
+			want: []string{`"actual":{"value":90,"who":"admin-env"`, `"late":{"value":2,"note":"两次迟报","who":"admin-env"`, `"target":{"value":100`}},
 		{name: "OK/patch is used", method: "GET", url: "/api/v1/schemes/tiny/results?units=u3", status: 200, want: []string{`"complete":true`, `"total":7`, `"rate":90`}},
 		{name: "OK/patch null removes", method: "PATCH", url: "/api/v1/schemes/tiny/units/u3/values", body: `{"late": null}`, status: 200, notWant: []string{`"late"`}},
 		{name: "OK/put", method: "PUT", url: "/api/v1/schemes/tiny/units/u3/values", body: `{"target": 50, "actual": 50}`, status: 200,
@@ -43,7 +43,7 @@ func TestValues(t *testing.T) {
 		{name: "ErrBatchShape", method: "POST", url: "/api/v1/schemes/tiny/values", body: `{"values": {"u1": 5}}`, status: 422, want: []string{"expected an object"}, badRequest: true},
 		{name: "ErrBatchSchemeNotFound", method: "POST", url: "/api/v1/schemes/nothing/values", body: `{"values": {}}`, status: 404},
 
-		{name: "OK/history", method: "GET", url: "/api/v1/schemes/tiny/values/history", status: 200, want: []string{`"items":[{"id":`, `"who":"api"`, `"layer":"self"`}},
+		{name: "OK/history", method: "GET", url: "/api/v1/schemes/tiny/values/history", status: 200, want: []string{`"items":[{"id":`, `"who":"admin-env"`, `"layer":"self"`}},
 		{name: "OK/history of one", method: "GET", url: "/api/v1/schemes/tiny/values/history?unit=u3&metric=late&layer=final", status: 200,
 			want: []string{`"total":3`, `"old_value":2,"new_value":null`, `"old_value":null,"new_value":3,"note":"三次"`}, notWant: []string{`"unit":"u1"`, `"layer":"self"`}},
 		{name: "OK/history page", method: "GET", url: "/api/v1/schemes/tiny/values/history?unit=u3&metric=late&layer=final&limit=1&offset=2", status: 200, want: []string{`"total":3`, `"limit":1`, `"new_value":2`}},

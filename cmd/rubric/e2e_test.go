@@ -259,11 +259,14 @@ func (b *lockedBuffer) String() string {
 	return b.buf.String()
 }
 
+// testAdminToken is RUBRIC_ADMIN_TOKEN of the servers the tests start.
+const testAdminToken = "rbk_e2e-admin-secret-0123456789"
+
 // startServer starts `rubric serve` on a free port and waits until it listens.
 func startServer(t *testing.T, bin, db string) *process {
 	t.Helper()
 	cmd := exec.Command(bin, "serve", "-addr", "127.0.0.1:0", "-db", db, "-log", "json")
-	cmd.Env = append(os.Environ(), "RUBRIC_ADDR=", "RUBRIC_DB=")
+	cmd.Env = append(os.Environ(), "RUBRIC_ADDR=", "RUBRIC_DB=", "RUBRIC_ADMIN_TOKEN="+testAdminToken)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -321,7 +324,12 @@ func (p *process) stop(t *testing.T) {
 
 func (p *process) get(t *testing.T, path string) string {
 	t.Helper()
-	resp, err := http.Get(p.url + path)
+	req, err := http.NewRequest("GET", p.url+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+testAdminToken)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -347,6 +355,7 @@ func (p *process) sendJSON(t *testing.T, method, path, body string, status int, 
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+testAdminToken)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -138,6 +139,7 @@ func TestUsage(t *testing.T) {
 // closes cleanly.
 func TestMainRun(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "rubric.db")
+	var secret string
 	for start := 1; start <= 2; start++ {
 		m := NewMain()
 		m.Addr, m.DB = "127.0.0.1:0", db
@@ -146,7 +148,18 @@ func TestMainRun(t *testing.T) {
 		if err := m.Run(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		resp, err := http.Get(m.URL() + "/api/v1/schemes?limit=1")
+		// The first start makes the admin token and logs its secret, once.
+		if m := secretInLog.FindStringSubmatch(logs.String()); m != nil {
+			if start != 1 || secret != "" {
+				t.Errorf("start %d: a second admin token\n%s", start, logs.String())
+			}
+			secret = m[1]
+		} else if start == 1 {
+			t.Fatalf("start 1: no admin token in the log\n%s", logs.String())
+		}
+		req, _ := http.NewRequest("GET", m.URL()+"/api/v1/schemes?limit=1", nil)
+		req.Header.Set("Authorization", "Bearer "+secret)
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -172,13 +185,17 @@ func TestMainRun(t *testing.T) {
 func TestMainImportLimit(t *testing.T) {
 	m := NewMain()
 	m.Addr, m.DB, m.ImportLimit = "127.0.0.1:0", filepath.Join(t.TempDir(), "rubric.db"), 100
+	m.AdminToken = testAdminToken
 	m.Logger, _ = newLogger(io.Discard, "text")
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	defer m.Close()
 	body := "unit,res_actual\r\n" + strings.Repeat("\r\n", 200)
-	resp, err := http.Post(m.URL()+"/api/v1/schemes/rugao-2022-medical/values/import", "text/csv", strings.NewReader(body))
+	req, _ := http.NewRequest("POST", m.URL()+"/api/v1/schemes/rugao-2022-medical/values/import", strings.NewReader(body))
+	req.Header.Set("Content-Type", "text/csv")
+	req.Header.Set("Authorization", "Bearer "+testAdminToken)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,6 +205,9 @@ func TestMainImportLimit(t *testing.T) {
 		t.Errorf("%d %s", resp.StatusCode, data)
 	}
 }
+
+// secretInLog finds the secret of the admin token the first start logs.
+var secretInLog = regexp.MustCompile(`secret=(rbk_[A-Za-z0-9_-]+)`)
 
 func writeFile(t *testing.T, path, text string) {
 	t.Helper()

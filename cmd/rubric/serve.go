@@ -34,6 +34,9 @@ type Main struct {
 	// ImportLimit is the largest file an import reads, in bytes; 0 is
 	// server.DefaultImportLimit.
 	ImportLimit int
+	// AdminToken is the secret of the admin token schema.EnvTokenName (RUBRIC_ADMIN_TOKEN);
+	// "" has the first start of a database make an admin token and log its secret once.
+	AdminToken string
 	// Logger receives the service's logs.
 	Logger *slog.Logger
 
@@ -66,6 +69,10 @@ func (m *Main) Run(ctx context.Context) error {
 			m.Logger.Info("loaded the seed schemes", "schemes", created)
 		}
 	}
+	if err := m.bootstrap(ctx); err != nil {
+		m.Close()
+		return err
+	}
 	m.app = server.New(store, server.Config{Logger: m.Logger, Version: version, ImportLimit: m.ImportLimit})
 	ln, err := net.Listen("tcp", m.Addr)
 	if err != nil {
@@ -76,6 +83,28 @@ func (m *Main) Run(ctx context.Context) error {
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.app.Listener(ln) }()
 	m.Logger.Info("listening", "addr", ln.Addr().String(), "url", m.URL(), "db", m.DB, "version", version)
+	return nil
+}
+
+// bootstrap makes sure an administrator can get in: AdminToken becomes the secret of the admin
+// token schema.EnvTokenName; without one, the first start of a database with no token at all
+// creates the admin token schema.AdminTokenName and logs its secret, the only time it is shown.
+func (m *Main) bootstrap(ctx context.Context) error {
+	ctx = schema.WithWho(ctx, schema.SystemWho)
+	if m.AdminToken != "" {
+		if err := m.store.EnsureAdminToken(ctx, m.AdminToken); err != nil {
+			return fmt.Errorf("RUBRIC_ADMIN_TOKEN: %w", err)
+		}
+		return nil
+	}
+	secret, created, err := m.store.BootstrapAdmin(ctx)
+	if err != nil {
+		return err
+	}
+	if created {
+		m.Logger.Warn("created the admin token; its secret is shown only this once: keep it, then create other tokens with it",
+			"token", schema.AdminTokenName, "secret", secret)
+	}
 	return nil
 }
 
@@ -132,7 +161,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, getenv func(
 	if err != nil {
 		return err
 	}
-	m.Seed, m.Logger = !*noSeed, logger
+	m.Seed, m.Logger, m.AdminToken = !*noSeed, logger, getenv("RUBRIC_ADMIN_TOKEN")
 	if err := m.Run(ctx); err != nil {
 		return err
 	}

@@ -241,7 +241,7 @@ func startServers(t *testing.T, bin, db string, n int) []*process {
 	procs := make([]*process, n)
 	for i := range procs {
 		cmd := exec.Command(bin, "serve", "-addr", "127.0.0.1:0", "-db", db, "-log", "json")
-		cmd.Env = append(os.Environ(), "RUBRIC_ADDR=", "RUBRIC_DB=")
+		cmd.Env = append(os.Environ(), "RUBRIC_ADDR=", "RUBRIC_DB=", "RUBRIC_ADMIN_TOKEN="+testAdminToken)
 		stderr, err := cmd.StderrPipe()
 		if err != nil {
 			t.Fatal(err)
@@ -344,6 +344,7 @@ func (c *client) send(p *process, method, path, body string, header map[string]s
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	req.Header.Set("Authorization", "Bearer "+testAdminToken)
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
