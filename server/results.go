@@ -56,12 +56,13 @@ func (a *api) getResults(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	shape := []string{format, header, c.Query("group"), c.Query("units")}
+	only, _ := ownUnit(c)
+	shape := []string{format, header, c.Query("group"), c.Query("units"), only}
 	e, err := a.currentSheet(c, c.Params("code"), layer, shape)
 	if e == nil || err != nil {
 		return err
 	}
-	rows, filtered, err := e.filter(c.Query("group"), c.Query("units"))
+	rows, filtered, err := e.filter(c.Query("group"), c.Query("units"), only)
 	if err != nil {
 		return err
 	}
@@ -153,10 +154,11 @@ func attachment(e *sheetEntry, ext string) string {
 }
 
 // filter selects the rows of one group and/or of the listed units (comma separated), in
-// roster order; filtered is false when it selects the whole sheet. An unknown group or unit
-// is Invalid.
-func (e *sheetEntry) filter(group, units string) (rows []formulas.Result, filtered bool, err error) {
-	if group == "" && units == "" {
+// roster order, and only the row of unit only if it is not "" (a unit token's sheet, where
+// every other unit is unknown); filtered is false when it selects the whole sheet. An unknown
+// group or unit is Invalid.
+func (e *sheetEntry) filter(group, units, only string) (rows []formulas.Result, filtered bool, err error) {
+	if group == "" && units == "" && only == "" {
 		return e.results, false, nil
 	}
 	if group != "" && !e.groups[group] {
@@ -176,7 +178,7 @@ func (e *sheetEntry) filter(group, units string) (rows []formulas.Result, filter
 			if u == "" {
 				continue
 			}
-			if _, ok := e.units[u]; !ok {
+			if _, ok := e.units[u]; !ok || (only != "" && u != only) {
 				unknown = append(unknown, u)
 			}
 			want[u] = true
@@ -187,7 +189,7 @@ func (e *sheetEntry) filter(group, units string) (rows []formulas.Result, filter
 	}
 	rows = []formulas.Result{}
 	for _, r := range e.results {
-		if (group == "" || r.Unit.Group == group) && (want == nil || want[r.Unit.Code]) {
+		if (group == "" || r.Unit.Group == group) && (want == nil || want[r.Unit.Code]) && (only == "" || r.Unit.Code == only) {
 			rows = append(rows, r)
 		}
 	}

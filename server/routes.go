@@ -2,52 +2,59 @@ package server
 
 import "github.com/gofiber/fiber/v2"
 
+// v1Prefix is the path of the API's routes.
+const v1Prefix = "/api/v1"
+
 // routes lists every route of the API; openapi.yaml describes each (the contract test checks
-// both ways).
+// both ways) and accessRules says who may call it.
 func (a *api) routes(app *fiber.App) {
-	app.Get("/healthz", a.getHealth)
-	app.Get("/openapi.yaml", a.getOpenAPI)
-	app.Get("/docs", a.getDocs)
+	a.route(app, "", "GET", "/healthz", a.getHealth)
+	a.route(app, "", "GET", "/openapi.yaml", a.getOpenAPI)
+	a.route(app, "", "GET", "/docs", a.getDocs)
 
-	v1 := app.Group("/api/v1", a.authenticate)
+	v1 := app.Group(v1Prefix, a.authenticate)
+	a.route(v1, v1Prefix, "GET", "/tokens", a.listTokens)
+	a.route(v1, v1Prefix, "POST", "/tokens", a.createToken)
+	a.route(v1, v1Prefix, "DELETE", "/tokens/:name", a.revokeToken)
 
-	v1.Get("/schemes", a.listSchemes)
-	v1.Post("/schemes", a.createScheme)
-	v1.Get("/schemes/:code", a.getScheme)
-	v1.Put("/schemes/:code", a.replaceScheme)
-	v1.Delete("/schemes/:code", a.deleteScheme)
-	v1.Post("/schemes/:code/check", a.checkScheme)
+	a.route(v1, v1Prefix, "GET", "/schemes", a.listSchemes)
+	a.route(v1, v1Prefix, "POST", "/schemes", a.createScheme)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code", a.getScheme)
+	a.route(v1, v1Prefix, "PUT", "/schemes/:code", a.replaceScheme)
+	a.route(v1, v1Prefix, "DELETE", "/schemes/:code", a.deleteScheme)
+	a.route(v1, v1Prefix, "POST", "/schemes/:code/check", a.checkScheme)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/history", a.listHistory)
 
-	v1.Get("/schemes/:code/items", a.listItems)
-	v1.Post("/schemes/:code/items", a.createItem)
-	v1.Get("/schemes/:code/items/:item", a.getItem)
-	v1.Patch("/schemes/:code/items/:item", a.patchItem)
-	v1.Delete("/schemes/:code/items/:item", a.deleteItem)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/items", a.listItems)
+	a.route(v1, v1Prefix, "POST", "/schemes/:code/items", a.createItem)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/items/:item", a.getItem)
+	a.route(v1, v1Prefix, "PATCH", "/schemes/:code/items/:item", a.patchItem)
+	a.route(v1, v1Prefix, "DELETE", "/schemes/:code/items/:item", a.deleteItem)
 
-	v1.Get("/schemes/:code/metrics", a.listMetrics)
-	v1.Post("/schemes/:code/metrics", a.createMetric)
-	v1.Get("/schemes/:code/metrics/:metric", a.getMetric)
-	v1.Patch("/schemes/:code/metrics/:metric", a.patchMetric)
-	v1.Delete("/schemes/:code/metrics/:metric", a.deleteMetric)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/metrics", a.listMetrics)
+	a.route(v1, v1Prefix, "POST", "/schemes/:code/metrics", a.createMetric)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/metrics/:metric", a.getMetric)
+	a.route(v1, v1Prefix, "PATCH", "/schemes/:code/metrics/:metric", a.patchMetric)
+	a.route(v1, v1Prefix, "DELETE", "/schemes/:code/metrics/:metric", a.deleteMetric)
 
-	v1.Get("/schemes/:code/units", a.listUnits)
-	v1.Post("/schemes/:code/units", a.createUnit)
-	v1.Get("/schemes/:code/units/:unit", a.getUnit)
-	v1.Put("/schemes/:code/units/:unit", a.replaceUnit)
-	v1.Delete("/schemes/:code/units/:unit", a.deleteUnit)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/units", a.listUnits)
+	a.route(v1, v1Prefix, "POST", "/schemes/:code/units", a.createUnit)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/units/:unit", a.getUnit)
+	a.route(v1, v1Prefix, "PUT", "/schemes/:code/units/:unit", a.replaceUnit)
+	a.route(v1, v1Prefix, "DELETE", "/schemes/:code/units/:unit", a.deleteUnit)
 
-	v1.Get("/schemes/:code/units/:unit/values", a.getValues)
-	v1.Put("/schemes/:code/units/:unit/values", a.putValues)
-	v1.Patch("/schemes/:code/units/:unit/values", a.patchValues)
-	v1.Post("/schemes/:code/values", a.setValues)
-	v1.Get("/schemes/:code/values/history", a.listValueHistory)
-	v1.Post("/schemes/:code/values/import", a.importValues)
-	v1.Get("/schemes/:code/template", a.getTemplate)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/units/:unit/values", a.getValues)
+	a.route(v1, v1Prefix, "PUT", "/schemes/:code/units/:unit/values", a.putValues)
+	a.route(v1, v1Prefix, "PATCH", "/schemes/:code/units/:unit/values", a.patchValues)
+	a.route(v1, v1Prefix, "POST", "/schemes/:code/values", a.setValues)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/values/history", a.listValueHistory)
+	a.route(v1, v1Prefix, "POST", "/schemes/:code/values/import", a.importValues)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/template", a.getTemplate)
 
-	v1.Get("/schemes/:code/results", a.getResults)
-	v1.Get("/schemes/:code/results/:unit", a.getUnitResult)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/results", a.getResults)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/results/:unit", a.getUnitResult)
 
-	v1.Get("/schemes/:code/revisions", a.listRevisions)
-	v1.Get("/schemes/:code/revisions/:revision", a.getRevision)
-	v1.Post("/schemes/:code/revisions/:revision/restore", a.restoreRevision)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/revisions", a.listRevisions)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/revisions/:revision", a.getRevision)
+	a.route(v1, v1Prefix, "POST", "/schemes/:code/revisions/:revision/restore", a.restoreRevision)
 }

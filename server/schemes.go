@@ -33,11 +33,34 @@ func (a *api) listSchemes(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if own, ok := ownScheme(c); ok {
+		return a.listOwnScheme(c, own, p)
+	}
 	schemes, total, err := a.store.ListSchemes(c.UserContext(), p)
 	if err != nil {
 		return err
 	}
 	return c.JSON(newList(schemes, total, p))
+}
+
+// listOwnScheme answers the list of schemes of a token scoped to one: that one, if it exists.
+func (a *api) listOwnScheme(c *fiber.Ctx, own string, p schema.Page) error {
+	var found []schema.SchemeSummary
+	for all := (schema.Page{Limit: schema.MaxLimit}); ; all.Offset += all.Limit {
+		schemes, total, err := a.store.ListSchemes(c.UserContext(), all)
+		if err != nil {
+			return err
+		}
+		for _, s := range schemes {
+			if s.Code == own {
+				found = append(found, s)
+			}
+		}
+		if found != nil || all.Offset+all.Limit >= total {
+			break
+		}
+	}
+	return c.JSON(pageOf(found, p))
 }
 
 func (a *api) createScheme(c *fiber.Ctx) error {

@@ -19,6 +19,11 @@ import (
 // one column per metric, with the layer's stored values filled in. now is the time written
 // into the workbook's properties.
 func WriteTemplate(ctx context.Context, store *schema.Store, w io.Writer, code, layer, format string, now time.Time) error {
+	return writeTemplate(ctx, store, w, code, layer, format, "", now)
+}
+
+// writeTemplate is WriteTemplate with the row of unit only, if only is not "".
+func writeTemplate(ctx context.Context, store *schema.Store, w io.Writer, code, layer, format, only string, now time.Time) error {
 	if layer == "" {
 		layer = schema.LayerFinal
 	}
@@ -26,10 +31,13 @@ func WriteTemplate(ctx context.Context, store *schema.Store, w io.Writer, code, 
 	if err != nil {
 		return err
 	}
-	units := make([]formulas.Unit, len(rows))
+	units := make([]formulas.Unit, 0, len(rows))
 	values := make(map[string]map[string]any, len(rows))
-	for i, r := range rows {
-		units[i] = r.Unit
+	for _, r := range rows {
+		if only != "" && r.Unit.Code != only {
+			continue
+		}
+		units = append(units, r.Unit)
 		values[r.Unit.Code] = r.Values
 	}
 	switch format {
@@ -59,7 +67,8 @@ func (a *api) getTemplate(c *fiber.Ctx) error {
 	// Written to a buffer first, so that an error (an unknown scheme) is answered without
 	// the headers of a file.
 	var buf bytes.Buffer
-	if err := WriteTemplate(c.UserContext(), a.store, &buf, code, layer, format, a.now()); err != nil {
+	only, _ := ownUnit(c)
+	if err := writeTemplate(c.UserContext(), a.store, &buf, code, layer, format, only, a.now()); err != nil {
 		return err
 	}
 	if format == "csv" {

@@ -11,6 +11,13 @@ func (a *api) listUnits(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if own, ok := ownUnit(c); ok {
+		u, err := a.store.GetUnit(c.UserContext(), c.Params("code"), own)
+		if err != nil {
+			return err
+		}
+		return c.JSON(pageOf([]formulas.Unit{u}, p))
+	}
 	units, total, err := a.store.ListUnits(c.UserContext(), c.Params("code"), p)
 	if err != nil {
 		return err

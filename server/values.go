@@ -102,7 +102,7 @@ func (a *api) listValueHistory(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := schema.HistoryFilter{Unit: c.Query("unit"), Metric: c.Query("metric")}
+	f := schema.HistoryFilter{Unit: unitFilter(c, c.Query("unit")), Metric: c.Query("metric")}
 	if c.Query("layer") != "" {
 		if f.Layer, err = layer(c); err != nil {
 			return err
