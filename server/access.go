@@ -88,7 +88,7 @@ var accessRules = map[string]Rule{
 	"POST /api/v1/schemes/{code}/values":               RuleValuesWrite,
 	"GET /api/v1/schemes/{code}/values/history":        RuleHistory,
 	"POST /api/v1/schemes/{code}/values/import":        RuleValuesWrite,
-	"GET /api/v1/schemes/{code}/template":               RuleSheet,
+	"GET /api/v1/schemes/{code}/template":              RuleSheet,
 
 	"GET /api/v1/schemes/{code}/results":        RuleSheet,
 	"GET /api/v1/schemes/{code}/results/{unit}": RuleUnitRead,
