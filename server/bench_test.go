@@ -54,7 +54,7 @@ func newBenchEnvOn(b *testing.B, engine schematest.Engine) *env {
 	if _, _, err := store.CreateScheme(context.Background(), doc, "bench", "benchmark"); err != nil {
 		b.Fatal(err)
 	}
-	return &env{store: store, app: server.New(store, server.Config{Logger: discardLogger()})}
+	return &env{store: store, app: server.New(store, server.Config{Logger: discardLogger(), RateLimit: -1})}
 }
 
 // BenchmarkResults measures GET /results of a 10,000-unit scheme as JSON and CSV, served from

@@ -23,6 +23,7 @@ func (a *api) getOpenAPI(c *fiber.Ctx) error {
 }
 
 func (a *api) getDocs(c *fiber.Ctx) error {
+	securityHeaders(c)
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	return c.Send(a.docs)
 }

@@ -111,6 +111,7 @@ var problemTypes = map[int]string{
 	http.StatusPreconditionFailed:    "stale",
 	http.StatusRequestEntityTooLarge: "too-large",
 	http.StatusUnsupportedMediaType:  "unsupported-media-type",
+	http.StatusTooManyRequests:       "too-many-requests",
 	http.StatusUnprocessableEntity:   "invalid",
 	http.StatusInternalServerError:   "internal",
 	http.StatusServiceUnavailable:    "unavailable",

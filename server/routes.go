@@ -12,7 +12,7 @@ func (a *api) routes(app *fiber.App) {
 	a.route(app, "", "GET", "/openapi.yaml", a.getOpenAPI)
 	a.route(app, "", "GET", "/docs", a.getDocs)
 
-	v1 := app.Group(v1Prefix, a.authenticate)
+	v1 := app.Group(v1Prefix, a.authenticate, a.rateLimit)
 	a.route(v1, v1Prefix, "GET", "/tokens", a.listTokens)
 	a.route(v1, v1Prefix, "POST", "/tokens", a.createToken)
 	a.route(v1, v1Prefix, "DELETE", "/tokens/:name", a.revokeToken)

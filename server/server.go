@@ -39,7 +39,13 @@ type Config struct {
 	// ImportLimit is the largest file an import reads (a spreadsheet of values), in bytes; 0
 	// is DefaultImportLimit. It applies to the raw body or to the form's file part.
 	ImportLimit int
-	// Now is the clock of the request log; nil is time.Now.
+	// RateLimit is the requests per minute each token may make (a token bucket per token, a
+	// minute's worth deep, per process); 0 is DefaultRateLimit, < 0 no limit.
+	RateLimit int
+	// CORSOrigins are the origins whose pages may call the API from a browser
+	// ("https://app.example.com"); none, the default, allows no cross-origin call.
+	CORSOrigins []string
+	// Now is the clock of the request log and of the rate limit; nil is time.Now.
 	Now func() time.Time
 }
 
@@ -50,9 +56,10 @@ type api struct {
 	version     string
 	now         func() time.Time
 	sheets      *sheetCache
-	docs        []byte // the HTML of /docs, rendered once
-	bodyLimit   int    // the largest body of every route but the import (Fiber's BodyLimit)
-	importLimit int    // the largest imported file
+	docs        []byte       // the HTML of /docs, rendered once
+	bodyLimit   int          // the largest body of every route but the import (Fiber's BodyLimit)
+	importLimit int          // the largest imported file
+	limiter     *rateLimiter // nil: no rate limit
 }
 
 // New returns the Fiber app that serves rubric's API from store.
@@ -89,7 +96,16 @@ func New(store *schema.Store, cfg Config) *fiber.App {
 		IdleTimeout:           2 * time.Minute,
 	})
 	app.Server().HeaderReceived = a.bodyLimitOf
+	switch {
+	case cfg.RateLimit == 0:
+		a.limiter = newRateLimiter(DefaultRateLimit, a.now)
+	case cfg.RateLimit > 0:
+		a.limiter = newRateLimiter(cfg.RateLimit, a.now)
+	}
 	app.Use(a.requestID, a.logRequests, a.recoverPanics)
+	if len(cfg.CORSOrigins) > 0 {
+		app.Use(newCORS(cfg.CORSOrigins))
+	}
 	a.routes(app)
 	return app
 }

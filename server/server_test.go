@@ -222,6 +222,9 @@ func newEnvOn(t testing.TB, engine schematest.Engine, cfg server.Config) *env {
 	if cfg.Version == "" {
 		cfg.Version = "test"
 	}
+	if cfg.RateLimit == 0 {
+		cfg.RateLimit = -1 // tests make requests as fast as they can; TestRateLimit sets one
+	}
 	return &env{store: store, app: server.New(store, cfg), logs: logs, engine: engine, cfg: given, tb: t,
 		twins: map[schematest.Engine]*env{}}
 }

@@ -133,6 +133,12 @@ func TestUsage(t *testing.T) {
 	if code, _, _ := runCmdEnv(t, map[string]string{"RUBRIC_IMPORT_LIMIT": "0"}, "serve"); code != 2 {
 		t.Errorf("bad RUBRIC_IMPORT_LIMIT: exit %d", code)
 	}
+	if code, _, _ := runCmd(t, "serve", "-rate-limit", "0"); code != 2 {
+		t.Errorf("bad rate limit: exit %d", code)
+	}
+	if code, _, _ := runCmdEnv(t, map[string]string{"RUBRIC_RATE_LIMIT": "fast"}, "serve"); code != 2 {
+		t.Errorf("bad RUBRIC_RATE_LIMIT: exit %d", code)
+	}
 }
 
 // TestMainRun runs the service in process on a free port: it answers, loads the seeds once and

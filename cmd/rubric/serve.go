@@ -8,6 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -34,6 +36,11 @@ type Main struct {
 	// ImportLimit is the largest file an import reads, in bytes; 0 is
 	// server.DefaultImportLimit.
 	ImportLimit int
+	// RateLimit is the requests per minute each token may make; 0 is
+	// server.DefaultRateLimit, < 0 no limit.
+	RateLimit int
+	// CORSOrigins are the origins allowed to call the API from a browser; none by default.
+	CORSOrigins []string
 	// AdminToken is the secret of the admin token schema.EnvTokenName (RUBRIC_ADMIN_TOKEN);
 	// "" has the first start of a database make an admin token and log its secret once.
 	AdminToken string
@@ -73,7 +80,8 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Close()
 		return err
 	}
-	m.app = server.New(store, server.Config{Logger: m.Logger, Version: version, ImportLimit: m.ImportLimit})
+	m.app = server.New(store, server.Config{Logger: m.Logger, Version: version, ImportLimit: m.ImportLimit,
+		RateLimit: m.RateLimit, CORSOrigins: m.CORSOrigins})
 	ln, err := net.Listen("tcp", m.Addr)
 	if err != nil {
 		m.Close()
@@ -106,6 +114,18 @@ func (m *Main) bootstrap(ctx context.Context) error {
 			"token", schema.AdminTokenName, "secret", secret)
 	}
 	return nil
+}
+
+// parseRate reads a rate limit: a whole number of requests per minute ≥ 1, or off.
+func parseRate(s string) (int, error) {
+	if strings.EqualFold(s, "off") {
+		return -1, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 0, usageError("rate limit %q: a whole number of requests per minute ≥ 1, or off", s)
+	}
+	return n, nil
 }
 
 // URL is the base URL the service answers on.
@@ -147,12 +167,22 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, getenv func(
 	noSeed := fs.Bool("no-seed", false, "do not load the seed schemes into an empty database")
 	logFormat := fs.String("log", envOr(getenv, "RUBRIC_LOG", "text"), "log format: text or json (env RUBRIC_LOG)")
 	limit := fs.String("import-limit", envOr(getenv, "RUBRIC_IMPORT_LIMIT", "20MB"), "the largest file an import reads: bytes, or with K, M or G (env RUBRIC_IMPORT_LIMIT)")
+	rate := fs.String("rate-limit", envOr(getenv, "RUBRIC_RATE_LIMIT", strconv.Itoa(server.DefaultRateLimit)), "requests per minute each token may make, or off (env RUBRIC_RATE_LIMIT)")
+	origins := fs.String("cors-origins", envOr(getenv, "RUBRIC_CORS_ORIGINS", ""), "comma-separated origins allowed to call the API from a browser; none by default (env RUBRIC_CORS_ORIGINS)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	var err error
 	if m.ImportLimit, err = parseSize(*limit); err != nil {
 		return err
+	}
+	if m.RateLimit, err = parseRate(*rate); err != nil {
+		return err
+	}
+	for _, o := range strings.Split(*origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			m.CORSOrigins = append(m.CORSOrigins, o)
+		}
 	}
 	if fs.NArg() > 0 {
 		return usageError("serve takes no arguments, got %q", fs.Args())

@@ -241,7 +241,7 @@ func startServers(t *testing.T, bin, db string, n int) []*process {
 	procs := make([]*process, n)
 	for i := range procs {
 		cmd := exec.Command(bin, "serve", "-addr", "127.0.0.1:0", "-db", db, "-log", "json")
-		cmd.Env = append(os.Environ(), "RUBRIC_ADDR=", "RUBRIC_DB=", "RUBRIC_ADMIN_TOKEN="+testAdminToken)
+		cmd.Env = append(os.Environ(), "RUBRIC_ADDR=", "RUBRIC_DB=", "RUBRIC_ADMIN_TOKEN="+testAdminToken, "RUBRIC_RATE_LIMIT=off")
 		stderr, err := cmd.StderrPipe()
 		if err != nil {
 			t.Fatal(err)
