@@ -56,9 +56,14 @@ Usage:
                                                   import a filled-in template (XLSX or CSV), all or nothing
   rubric export CODE [-format xlsx|csv|json] [-layer self] -o FILE
                                                   write the evaluated sheet
+  rubric token create --name N --role admin|assessor|viewer|unit [--scheme S] [--unit U]
+                                                  create an API token and print its secret once
+  rubric token list                               list the tokens (never their secrets)
+  rubric token revoke NAME                        revoke a token
+  rubric backup FILE                              copy the SQLite database, online, to a new FILE
   rubric version                                  print the version
 
-template, import and export work on the database serve uses (-db, env RUBRIC_DB).
+template, import, export, token and backup work on the database serve uses (-db, env RUBRIC_DB).
 `
 
 // run runs one command line and returns the process's exit code.
@@ -83,6 +88,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		err = runImport(ctx, args[1:], stdout, stderr, getenv)
 	case "export":
 		err = runExport(ctx, args[1:], stdout, stderr, getenv)
+	case "token":
+		err = runToken(ctx, args[1:], stdout, stderr, getenv)
+	case "backup":
+		err = runBackup(ctx, args[1:], stdout, stderr, getenv)
 	case "version", "-version", "--version":
 		err = runVersion(stdout)
 	case "help", "-h", "-help", "--help":
