@@ -244,3 +244,49 @@ func check(t *testing.T, want outcome, method string, status int, body string) {
 		t.Errorf("status %d, want %s\n%s", status, want, body)
 	}
 }
+
+// TestUnitTokenSeesOnlyItself reads every GET operation of openapi.yaml with a unit token of
+// the Rugao seed, whose sheet ranks towns against each other: no answer names another town,
+// by code or by name (ties of a rank included).
+func TestUnitTokenSeesOnlyItself(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	units, _, err := e.store.ListUnits(ctx, rugao, schema.Page{Limit: schema.MaxLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := units[0]
+	secret, _, err := e.store.CreateToken(ctx, schema.TokenSpec{Name: "clerk", Role: schema.RoleUnit, Scheme: rugao, Unit: own.Code}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := e.store.GetScheme(ctx, rugao)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := strings.NewReplacer("{code}", rugao, "{unit}", own.Code, "{item}", doc.Items[0].Code, "{metric}", doc.Metrics[0].Code,
+		"{revision}", "1", "{name}", "clerk")
+	for _, op := range specOperations() {
+		method, path, _ := strings.Cut(op, " ")
+		if method != http.MethodGet || !strings.Contains(path, "{code}") {
+			continue
+		}
+		urls := []string{r.Replace(path)}
+		switch {
+		case strings.HasSuffix(path, "/results"):
+			urls = append(urls, urls[0]+"?format=csv", urls[0]+"?layer=self")
+		case strings.HasSuffix(path, "/template"):
+			urls = []string{urls[0] + "?format=csv", urls[0] + "?format=csv&layer=self"}
+		case strings.HasSuffix(path, "/results/{unit}"):
+			urls = append(urls, urls[0]+"?layer=self")
+		}
+		for _, url := range urls {
+			resp, body := e.do(t, method, url, "", "", map[string]string{"Authorization": bearer(secret)})
+			for _, u := range units[1:] {
+				if strings.Contains(string(body), `"`+u.Code+`"`) || strings.Contains(string(body), u.Name) {
+					t.Errorf("GET %s (%d) names %s (%s)", url, resp.StatusCode, u.Code, u.Name)
+				}
+			}
+		}
+	}
+}

@@ -94,7 +94,8 @@ func (a *api) getUnitResult(c *fiber.Ctx) error {
 		return err
 	}
 	code, unit := c.Params("code"), c.Params("unit")
-	shape := []string{"unit", unit}
+	_, unitToken := ownUnit(c)
+	shape := []string{"unit", unit, fmt.Sprint(unitToken)}
 	e, err := a.currentSheet(c, code, layer, shape)
 	if e == nil || err != nil {
 		return err
@@ -107,9 +108,34 @@ func (a *api) getUnitResult(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if unitToken {
+		hideTies(ex)
+	}
 	c.Set(fiber.HeaderETag, a.sheetETag(e.revision, e.dataVersion, e.layer, shape...))
 	return c.JSON(unitResult{Scheme: e.scheme, Revision: e.revision, DataVersion: e.dataVersion, Layer: e.layer,
 		Result: e.results[i], Explanation: ex})
+}
+
+// hideTies takes out of an explanation the codes of the units tied with its own, for a unit
+// token, which may know its rank and the size of its group but not who the others are.
+func hideTies(ex *formulas.Explanation) {
+	cells := []*formulas.CellExplanation{ex.Veto, ex.Total}
+	for i := range ex.Cells {
+		cells = append(cells, &ex.Cells[i])
+	}
+	for _, c := range cells {
+		if c == nil {
+			continue
+		}
+		for i := range c.Columns {
+			c.Columns[i].Ties = nil
+		}
+	}
+	for _, r := range []*formulas.RankExplanation{ex.Rank, ex.GroupRank} {
+		if r != nil {
+			r.Ties = nil
+		}
+	}
 }
 
 // ExportResults writes the evaluated sheet of one layer of a scheme to w as format — json,
