@@ -120,6 +120,8 @@ func TestImportValues(t *testing.T) {
 		{name: "OK/import is used", method: "GET", url: "/api/v1/schemes/tiny/results?units=u3", status: 200, want: []string{`"complete":true`, `"rate":90`}},
 		{name: "OK/import history", method: "GET", url: "/api/v1/schemes/tiny/values/history?unit=u3&metric=actual&layer=final", status: 200,
 			want: []string{`"total":1`, `"old_value":null,"new_value":90`, `"who":"admin-env"`}},
+		{name: "OK/import audited", method: "GET", url: "/api/v1/schemes/tiny/history?kind=import", status: 200,
+			want: []string{`"total":1`, `"kind":"import"`, `"action":"create"`, `"who":"admin-env"`}},
 		{name: "OK/import again changes nothing", method: "POST", url: importURL, body: tinyFilled, contentType: "text/csv", status: 200,
 			want: []string{`"changed":0,"unchanged":8,"changes":[]`}},
 		{name: "OK/a changed value keeps its note", method: "POST", url: importURL, body: strings.Replace(tinyFilled, "u2,Two,100,95,1,", "u2,Two,100,95,0,", 1), contentType: "text/csv", status: 200,

@@ -64,6 +64,10 @@ func TestRoles(t *testing.T) {
 				want: []string{`"who":"assessor"`, `"unit":"u2"`, `"total":1`}},
 			{name: "OK/historyTime", method: "GET", url: "/api/v1/schemes/tiny/history?since=2000-01-01T00:00:00Z&until=2999-01-01T00:00:00Z&limit=2", status: 200,
 				want: []string{`"limit":2`}},
+			{name: "OK/reasonOfFormula", method: "PATCH", url: "/api/v1/schemes/tiny/items/work", body: `{"criteria": "按完成率计分"}`,
+				header: map[string]string{"X-Reason": "2026年细则调整"}, status: 200},
+			{name: "OK/historyItem", method: "GET", url: "/api/v1/schemes/tiny/history?item=work&kind=item", status: 200,
+				want: []string{`"kind":"item"`, `"target":"work"`, `"reason":"2026年细则调整"`, `"who":"admin-env"`, `"criteria":"按完成率计分"`}},
 			{name: "ErrHistorySince", method: "GET", url: "/api/v1/schemes/tiny/history?since=yesterday", status: 400, badRequest: true},
 			{name: "ErrHistoryKind", method: "GET", url: "/api/v1/schemes/tiny/history?kind=everything", status: 422, badRequest: true},
 		})
