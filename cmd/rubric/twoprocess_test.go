@@ -27,7 +27,8 @@ func TestMain(m *testing.M) { schematest.Main(m) }
 // TestTwoProcesses is issue 8's end-to-end test: two real `rubric serve` processes on
 // different loopback ports share one new PostgreSQL database, as behind a load balancer. Both
 // start at the same moment (the migrations and the seeds are applied once); what is written
-// through one — a value, a formula, a batch of values — is read through the other at once;
+// through one — a value, a formula, a batch of values, an imported spreadsheet — is read
+// through the other at once;
 // 50 writers split across both make 20 value writes each while readers read, and every
 // acknowledged write is there, no answer is a 5xx, and both serve the same results, byte for
 // byte. It logs how soon a change made through A is seen through B and the hit rate of the
@@ -90,6 +91,19 @@ func TestTwoProcesses(t *testing.T) {
 	c.json(t, b, "GET", rugao+"/units/dingyan/values", "", nil, 200, &values)
 	if v := values.Values["res_actual"].Value; v != 30000.0 {
 		t.Errorf("B reads dingyan's res_actual %v, want 30000", v)
+	}
+	c.sameResults(t, a, b, rugao+"/results")
+	// A spreadsheet imported through B (CSV, all or nothing), read through A.
+	csv := "单位代码,res_actual\nbaipu,31000\nwuyao,32000\n"
+	c.json(t, b, "POST", rugao+"/values/import", csv, map[string]string{"Content-Type": "text/csv"}, 200, nil)
+	for unit, want := range map[string]float64{"baipu": 31000, "wuyao": 32000} {
+		var got struct {
+			Values map[string]struct{ Value any }
+		}
+		c.json(t, a, "GET", rugao+"/units/"+unit+"/values", "", nil, 200, &got)
+		if v := got.Values["res_actual"].Value; v != want {
+			t.Errorf("A reads %s's res_actual %v after the import through B, want %v", unit, v, want)
+		}
 	}
 	c.sameResults(t, a, b, rugao+"/results")
 
