@@ -6,6 +6,9 @@
 //	rubric template CODE [-format xlsx|csv] [-layer self] -o FILE        write a fill-in template
 //	rubric import CODE FILE [-layer self] [-dry-run]                     import a filled-in template
 //	rubric export CODE [-format xlsx|csv|json] [-layer self] -o FILE     write the evaluated sheet
+//	rubric migrate [up|status] [-db DB]                                  apply or list the migrations
+//	rubric token create|list|revoke …                                   manage API tokens
+//	rubric backup FILE                                                   online copy of the SQLite database
 //	rubric version                                                       print the version
 //
 // serve reads RUBRIC_ADDR, RUBRIC_DB, RUBRIC_LOG (text or json) and RUBRIC_IMPORT_LIMIT when
