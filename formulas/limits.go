@@ -12,4 +12,7 @@ const (
 	MaxColumns = 5000
 	// MaxDepth is the deepest nesting of categories.
 	MaxDepth = 8
+	// MaxTextLength is the longest text a formula may build, in bytes: outputs that each join
+	// the previous one to itself would otherwise double a text per column.
+	MaxTextLength = 64 << 10
 )

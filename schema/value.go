@@ -82,6 +82,9 @@ func ValidateValue(metric formulas.Metric, v any) (any, error) {
 	return out, nil
 }
 
+// maxExact is the largest magnitude up to which every whole number is exact in a float64 (2^53).
+const maxExact = 1 << 53
+
 // checkValue normalizes v for a type and bounds; msg says what is wrong, "" if nothing.
 func checkValue(typ string, lo, hi *float64, v any) (out any, msg string) {
 	if v == nil {
@@ -101,6 +104,15 @@ func checkValue(typ string, lo, hi *float64, v any) (out any, msg string) {
 		}
 		if typ == formulas.TypeInteger && x != math.Trunc(x) {
 			return nil, "expected a whole number, got " + formatNum(x)
+		}
+		if math.Abs(x) > maxExact {
+			// Beyond 2^53 a float64 no longer holds every whole number: 10^29 would be stored as
+			// 1.2345678901234568e+29, silently.
+			shown := describe(v)
+			if n, ok := v.(json.Number); ok {
+				shown = n.String() // as sent, not as the float it rounds to
+			}
+			return nil, fmt.Sprintf("%s is too large: numbers are exact up to ±%s", shown, formatNum(maxExact))
 		}
 		if lo != nil && x < *lo {
 			return nil, fmt.Sprintf("%s is below the minimum %s", formatNum(x), formatNum(*lo))

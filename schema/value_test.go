@@ -41,6 +41,7 @@ func TestValidateValue(t *testing.T) {
 		{"ErrBadJSONNumber", number, json.Number("x"), nil, "rate: expected a number, got json.Number"},
 		{"ErrFraction", integer, 2.5, nil, "count: expected a whole number, got 2.5"},
 		{"ErrIntegerBelow", integer, -1, nil, "count: -1 is below the minimum 0"},
+		{"ErrIntegerTooLarge", integer, json.Number("123456789012345678901234567890"), nil, "count: 123456789012345678901234567890 is too large: numbers are exact up to ±9007199254740992"},
 		{"ErrIntegerText", integer, "3", nil, `count: expected a whole number, got text "3"`},
 		{"ErrBooleanNumber", boolean, 1, nil, "ontime: expected true or false, got 1"},
 		{"ErrBooleanText", boolean, "true", nil, `ontime: expected true or false, got text "true"`},
