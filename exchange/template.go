@@ -2,7 +2,6 @@ package exchange
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -357,7 +356,7 @@ func templateValue(m *formulas.Metric, v any) any {
 	case string:
 		return x
 	}
-	if f, ok := toFloat(v); ok {
+	if f, ok := schema.Number(v); ok {
 		return f
 	}
 	return fmt.Sprint(v)
@@ -399,32 +398,6 @@ func plainValue(v any) any {
 		return x.Value
 	}
 	return v
-}
-
-// toFloat reads any Go number as float64.
-func toFloat(v any) (float64, bool) {
-	switch x := v.(type) {
-	case float64:
-		return x, true
-	case float32:
-		return float64(x), true
-	case int:
-		return float64(x), true
-	case int32:
-		return float64(x), true
-	case int64:
-		return float64(x), true
-	case uint:
-		return float64(x), true
-	case uint32:
-		return float64(x), true
-	case uint64:
-		return float64(x), true
-	case json.Number:
-		f, err := x.Float64()
-		return f, err == nil
-	}
-	return 0, false
 }
 
 // WriteTemplateCSV writes the fill-in template as CSV (UTF-8 with a BOM, CRLF): a header row

@@ -140,6 +140,9 @@ func checkValue(typ string, lo, hi *float64, v any) (out any, msg string) {
 	return nil, fmt.Sprintf("the metric has type %q; want number, integer, boolean or text", typ)
 }
 
+// Number converts any Go number (or a json.Number) to float64; ok is false for anything else.
+func Number(v any) (float64, bool) { return toFloat(v) }
+
 // toFloat converts any Go number to float64.
 func toFloat(v any) (float64, bool) {
 	switch x := v.(type) {
