@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// The benchmark rubric of shared/bench/RUBRIC.md, as a scheme (testdata/bench.json) and as
+// The benchmark rubric of docs/bench.md, as a scheme (testdata/bench.json) and as
 // a plain hand-written Go loop with exact integer arithmetic. Both compute the same sheet.
 
 // benchUnit is one generated unit of RUBRIC.md's units.csv.

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// Changzhou grassroots platforms (shared/seeds/003): 附件2's 54 weighted items scored by the
+// Changzhou grassroots platforms (docs/sources/003): 附件2's 54 weighted items scored by the
 // factor method, the A+/A/B rating and its reward, complaints, the one-vote veto. Clauses are
 // the document's own: 四(二)1 is 四、考核办法 (二) 1. 基础达标考核, and so on.
 

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// Jiaxing 2013 (shared/seeds/004): five parts 25 / 20 / 25 / 15 / 15, the rules the truncated
+// Jiaxing 2013 (docs/sources/004): five parts 25 / 20 / 25 / 15 / 15, the rules the truncated
 // text keeps, assessor-entered points lost (*_cut) where the rules are judgements or missing,
 // bands 95+ 优胜 / 85–94 合格 / 76–84 基本合格 / ≤75 不合格. Clauses are the document's own:
 // 一(四)3 is part 一, section (四) 综合管理, rule 3.
