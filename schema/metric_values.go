@@ -107,7 +107,7 @@ func (s *Store) unitValues(ctx context.Context, code, unit, layer string, values
 			return invalid(problems, nil)
 		}
 		now := s.now()
-		changed, err := saveValues(ctx, tx, code, layer, map[string]map[string]Entry{unit: batch}, replace, who, now)
+		changed, err := saveValues(ctx, tx, code, layer, map[string]map[string]Entry{unit: batch}, replace, who, now, row.DataVersion+1)
 		if err != nil || !changed {
 			return err
 		}
@@ -156,7 +156,7 @@ func (s *Store) SetValues(ctx context.Context, code, layer string, values map[st
 			return invalid(problems, nil)
 		}
 		now := s.now()
-		changed, err := saveValues(ctx, tx, code, layer, batch, false, who, now)
+		changed, err := saveValues(ctx, tx, code, layer, batch, false, who, now, row.DataVersion+1)
 		if err != nil {
 			return err
 		}
@@ -208,7 +208,7 @@ func saveDocumentValues(ctx context.Context, tx bun.IDB, sc *formulas.Scheme, va
 			}
 			batch[unit] = entries
 		}
-		c, err := saveValues(ctx, tx, sc.Code, layer, batch, false, who, now)
+		c, err := saveValues(ctx, tx, sc.Code, layer, batch, false, who, now, 0)
 		if err != nil {
 			return false, err
 		}
@@ -219,8 +219,10 @@ func saveDocumentValues(ctx context.Context, tx bun.IDB, sc *formulas.Scheme, va
 
 // saveValues writes checked entries of one layer (unit → metric → entry) and records every
 // change in the value history. With replace, the other stored values of those units are
-// removed. It reports whether anything changed.
-func saveValues(ctx context.Context, tx bun.IDB, code, layer string, batch map[string]map[string]Entry, replace bool, who string, now time.Time) (bool, error) {
+// removed. It reports whether anything changed. dataVersion, when not 0, is the data version
+// the write makes, recorded with each change; the caller holds the scheme's row locked and
+// bumps it by one, and nothing but values changes in its transaction.
+func saveValues(ctx context.Context, tx bun.IDB, code, layer string, batch map[string]map[string]Entry, replace bool, who string, now time.Time, dataVersion int64) (bool, error) {
 	if len(batch) == 0 {
 		return false, nil
 	}
@@ -228,6 +230,10 @@ func saveValues(ctx context.Context, tx bun.IDB, code, layer string, batch map[s
 	reason, err := reasonOf(ctx, "")
 	if err != nil {
 		return false, err
+	}
+	var dv *int64
+	if dataVersion != 0 {
+		dv = &dataVersion
 	}
 	units := sortedKeys(batch)
 	var stored []valueRow
@@ -248,7 +254,7 @@ func saveValues(ctx context.Context, tx bun.IDB, code, layer string, batch map[s
 	remove := func(r *valueRow) {
 		deletes = append(deletes, r)
 		history = append(history, &historyRow{SchemeCode: code, UnitCode: r.UnitCode, Layer: layer, Metric: r.Metric,
-			OldValue: &r.Value, Who: who, Reason: reason, At: now})
+			OldValue: &r.Value, Who: who, Reason: reason, At: now, DataVersion: dv})
 	}
 	for _, unit := range units {
 		entries := batch[unit]
@@ -272,7 +278,7 @@ func saveValues(ctx context.Context, tx bun.IDB, code, layer string, batch map[s
 			upserts = append(upserts, &valueRow{SchemeCode: code, UnitCode: unit, Layer: layer, Metric: metric,
 				Value: value, Note: e.Note, Who: who, UpdatedAt: now})
 			h := &historyRow{SchemeCode: code, UnitCode: unit, Layer: layer, Metric: metric, NewValue: &value,
-				Note: e.Note, Who: who, Reason: reason, At: now}
+				Note: e.Note, Who: who, Reason: reason, At: now, DataVersion: dv}
 			if prev != nil {
 				h.OldValue = &prev.Value
 			}
