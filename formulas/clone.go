@@ -50,16 +50,22 @@ func (sh *Sheet) ownRank(id int) *rankState {
 }
 
 // AppendResultsJSON appends the sheet's rows as a JSON array, as AppendResultsJSON(b,
-// sh.Results()) would, without holding every row's Result at once.
+// sh.Results()) would, without holding every row's Result at once. After the first row it
+// makes room for all of them (rows of one scheme are about as long), so that the buffer is
+// not grown by doubling to up to twice the size of the answer.
 func (sh *Sheet) AppendResultsJSON(b []byte) ([]byte, error) {
 	b = append(b, '[')
 	for r := range sh.units {
 		if r > 0 {
 			b = append(b, ',')
 		}
+		start := len(b)
 		var err error
 		if b, err = sh.result(r).AppendJSON(b); err != nil {
 			return nil, err
+		}
+		if r == 0 {
+			b = slices.Grow(b, (len(b)-start+1)*(len(sh.units)-1)*21/20+64)
 		}
 	}
 	return append(b, ']'), nil

@@ -57,7 +57,11 @@ func (a *api) getResults(c *fiber.Ctx) error {
 		return err
 	}
 	only, _ := ownUnit(c)
+	gz := format == "json" && acceptsGzip(c)
 	shape := []string{format, header, c.Query("group"), c.Query("units"), only}
+	if gz { // another representation, another tag
+		shape = append(shape, "gzip")
+	}
 	e, err := a.currentSheet(c, c.Params("code"), layer, shape)
 	if e == nil || err != nil {
 		return err
@@ -67,6 +71,9 @@ func (a *api) getResults(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderETag, a.sheetETag(e.revision, e.dataVersion, e.layer, shape...))
+	if !filtered && format != "json" {
+		rows = e.sheet.Results()
+	}
 	switch format {
 	case "csv":
 		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
@@ -85,7 +92,7 @@ func (a *api) getResults(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-	return c.Send(data)
+	return sendEncoded(c, data, &e.encoded, gz)
 }
 
 func (a *api) getUnitResult(c *fiber.Ctx) error {
@@ -100,7 +107,7 @@ func (a *api) getUnitResult(c *fiber.Ctx) error {
 	if e == nil || err != nil {
 		return err
 	}
-	i, ok := e.units[unit]
+	res, ok := e.sheet.Result(unit)
 	if !ok {
 		return notFound("unit", unit, code)
 	}
@@ -113,7 +120,7 @@ func (a *api) getUnitResult(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderETag, a.sheetETag(e.revision, e.dataVersion, e.layer, shape...))
 	return c.JSON(unitResult{Scheme: e.scheme, Revision: e.revision, DataVersion: e.dataVersion, Layer: e.layer,
-		Result: e.results[i], Explanation: ex})
+		Result: res, Explanation: ex})
 }
 
 // hideTies takes out of an explanation the codes of the units tied with its own, for a unit
@@ -149,7 +156,7 @@ func ExportResults(ctx context.Context, store *schema.Store, w io.Writer, code, 
 	if err != nil {
 		return err
 	}
-	return e.write(w, e.results, format, false, now)
+	return e.write(w, e.sheet.Results(), format, false, now)
 }
 
 // write writes rows of the sheet to w as format: json, csv (with a header of codes if
@@ -185,7 +192,7 @@ func attachment(e *sheetEntry, ext string) string {
 // group or unit is Invalid.
 func (e *sheetEntry) filter(group, units, only string) (rows []formulas.Result, filtered bool, err error) {
 	if group == "" && units == "" && only == "" {
-		return e.results, false, nil
+		return nil, false, nil // the whole sheet: e.sheet.Results() where rows are needed
 	}
 	if group != "" && !e.groups[group] {
 		groups := make([]string, 0, len(e.groups))
@@ -204,7 +211,7 @@ func (e *sheetEntry) filter(group, units, only string) (rows []formulas.Result, 
 			if u == "" {
 				continue
 			}
-			if _, ok := e.units[u]; !ok || (only != "" && u != only) {
+			if !e.sheet.Has(u) || (only != "" && u != only) {
 				unknown = append(unknown, u)
 			}
 			want[u] = true
@@ -214,8 +221,9 @@ func (e *sheetEntry) filter(group, units, only string) (rows []formulas.Result, 
 		}
 	}
 	rows = []formulas.Result{}
-	for _, r := range e.results {
-		if (group == "" || r.Unit.Group == group) && (want == nil || want[r.Unit.Code]) && (only == "" || r.Unit.Code == only) {
+	for _, u := range e.sheet.Units() {
+		if (group == "" || u.Group == group) && (want == nil || want[u.Code]) && (only == "" || u.Code == only) {
+			r, _ := e.sheet.Result(u.Code)
 			rows = append(rows, r)
 		}
 	}
