@@ -100,28 +100,21 @@ func ImportValues(ctx context.Context, store *schema.Store, code, layer string, 
 }
 
 // keepNotes gives each changed value that had a value before the note it had, so that
-// SetValues keeps it. schema reads notes one unit at a time (GetValues); only units whose
-// changed values replace old ones are read.
+// SetValues keeps it. The notes of the layer are read with one query (schema.ValueNotes), not
+// one unit at a time.
 func keepNotes(ctx context.Context, store *schema.Store, code, layer string, batch map[string]map[string]any, rows []formulas.Row) error {
+	notes, err := store.ValueNotes(ctx, code, layer)
+	if err != nil {
+		return err
+	}
 	for _, row := range rows {
 		changed := batch[row.Unit.Code]
-		replaces := false
-		for m := range changed {
-			if _, ok := row.Values[m]; ok {
-				replaces = true
-				break
-			}
-		}
-		if !replaces {
-			continue
-		}
-		stored, err := store.GetValues(ctx, code, row.Unit.Code, layer)
-		if err != nil {
-			return err
-		}
 		for m, v := range changed {
-			if sv, ok := stored[m]; ok && sv.Note != "" {
-				changed[m] = map[string]any{"value": v, "note": sv.Note}
+			if _, had := row.Values[m]; !had {
+				continue
+			}
+			if note := notes[row.Unit.Code][m]; note != "" {
+				changed[m] = map[string]any{"value": v, "note": note}
 			}
 		}
 	}
