@@ -27,15 +27,19 @@ func speedSizes() []int {
 // rubric (docs/bench.md), on SQLite and PostgreSQL:
 //
 //   - patch-unit: PATCH one value of one unit, then GET that unit's result;
+//
 //   - patch-sheet: PATCH one value, then GET the whole results as JSON, uncompressed;
+//
 //   - cached-gzip: GET the whole results from the cache, gzip;
+//
 //   - import-csv: POST every value of every unit as one CSV (13 per unit), saved, changing one
 //     value of every unit;
+//
 //   - baseline-full: what a value change cost before: read every value and evaluate the whole
 //     sheet again, then write its JSON (server.ExportResults with a new cache).
 //
-//	go test -run '^$' -bench BenchmarkSpeed -benchtime 20x -count 5 ./server
-//	RUBRIC_BENCH_100K=1 go test -run '^$' -bench BenchmarkSpeed -benchtime 5x -count 5 -timeout 2h ./server
+//     go test -run '^$' -bench BenchmarkSpeed -benchtime 20x -count 5 ./server
+//     RUBRIC_BENCH_100K=1 go test -run '^$' -bench BenchmarkSpeed -benchtime 5x -count 5 -timeout 2h ./server
 func BenchmarkSpeed(b *testing.B) {
 	for _, engine := range schematest.Engines(b) {
 		for _, n := range speedSizes() {
