@@ -115,4 +115,3 @@ func warnUnknown(w io.Writer, ms []schema.MigrationStatus) {
 		}
 	}
 }
-
