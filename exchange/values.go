@@ -2,7 +2,9 @@ package exchange
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"math"
 	"path"
 	"strconv"
 	"strings"
@@ -473,7 +475,8 @@ func parseValue(m *formulas.Metric, text string) (any, string) {
 	var v any
 	switch m.Type {
 	case formulas.TypeNumber, formulas.TypeInteger:
-		x, ok := parseNumber(strings.TrimSpace(width.Narrow.String(text)), strings.TrimSpace(m.Unit) == "%")
+		narrow, percent := strings.TrimSpace(width.Narrow.String(text)), strings.TrimSpace(m.Unit) == "%"
+		x, ok := parseNumber(narrow, percent)
 		if !ok {
 			if m.Type == formulas.TypeInteger {
 				return nil, fmt.Sprintf("expected a whole number, got %q", text)
@@ -481,6 +484,12 @@ func parseValue(m *formulas.Metric, text string) (any, string) {
 			return nil, fmt.Sprintf("expected a number, got %q", text)
 		}
 		v = x
+		if math.Abs(x) >= 1<<53 {
+			// Beyond 2^53 the float64 is not what the cell says (…993 reads as …992): let the
+			// schema refuse the number as written.
+			v, _ = numberText(narrow, percent)
+			v = json.Number(v.(string))
+		}
 	case formulas.TypeBoolean:
 		switch strings.ToLower(strings.TrimSpace(width.Narrow.String(text))) {
 		case yes, "true", "1":
