@@ -25,7 +25,7 @@ func TestIssue11HugeIntegers(t *testing.T) {
 		{name: "ErrDocumentJSON", method: "POST", url: "/api/v1/schemes", body: doc("9007199254740993"), status: 422,
 			want: []string{"too large"}},
 		{name: "ErrDocumentYAML", method: "POST", url: "/api/v1/schemes", contentType: "application/yaml",
-			body: "code: big\ntitle: Big\nmetrics: [{code: m, title: M, type: integer}]\nitems: [{code: i, title: I, max_points: 1, formula: 'm > 0 ? 1 : 0'}]\nunits: [{code: u, name: U}]\nvalues: {final: {u: {m: 9007199254740993}}}\n",
+			body:   "code: big\ntitle: Big\nmetrics: [{code: m, title: M, type: integer}]\nitems: [{code: i, title: I, max_points: 1, formula: 'm > 0 ? 1 : 0'}]\nunits: [{code: u, name: U}]\nvalues: {final: {u: {m: 9007199254740993}}}\n",
 			status: 422, want: []string{"too large"}},
 		{name: "OKLargestExact", method: "PATCH", url: values, body: `{"target": 9007199254740991}`, status: 200,
 			want: []string{`"value":9007199254740991`}},
