@@ -334,6 +334,7 @@ func (im *importer) resolve(head, codes []string) {
 
 // match finds the metric of a column from its code (the row of codes) or its title.
 func (im *importer) match(code, title string) (int, string) {
+	code, title = unguard(strings.TrimSpace(code)), unguard(strings.TrimSpace(title))
 	for _, h := range []string{code, title} {
 		if h == "" {
 			continue
@@ -500,9 +501,7 @@ func parseValue(m *formulas.Metric, text string) (any, string) {
 			return nil, fmt.Sprintf("expected %s or %s (or true/false, 1/0), got %q", yes, no, text)
 		}
 	default:
-		if len(text) > 1 && text[0] == '\'' && strings.ContainsRune("=+-@", rune(text[1])) {
-			text = text[1:] // the apostrophe safeText put before a formula character
-		}
+		text = unguard(text) // the apostrophe safeText put before a formula character
 		v = text
 	}
 	out, err := schema.ValidateValue(*m, v)
