@@ -2,6 +2,7 @@ package formulas
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 )
@@ -135,6 +136,11 @@ func (sh *Sheet) explainCell(col *colDef, r int) CellExplanation {
 		}
 	case roleCategory, roleTotal:
 		raw = sh.sum(col, r)
+	}
+	if raw.k == kNum && (math.IsNaN(raw.n) || math.IsInf(raw.n, 0)) {
+		// An overflow (x * 1e308) is the cell's error, in the explanation as in the sheet: a
+		// non-finite number has no JSON (issue 11).
+		raw = sh.finish(col, raw)
 	}
 	e.Raw = raw.any()
 	var text []string

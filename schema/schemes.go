@@ -55,6 +55,9 @@ func (r *schemeRow) summary() SchemeSummary {
 // its roster and example values (as entries of the value history) if it has them. It returns
 // the revision and the engine's warnings. A scheme with the same code is a Conflict.
 func (s *Store) CreateScheme(ctx context.Context, doc *Document, who, message string) (int, []formulas.Warning, error) {
+	if err := checkMessage(message); err != nil {
+		return 0, nil, err
+	}
 	if doc == nil {
 		return 0, nil, Errorf(Invalid, "", "no document")
 	}
@@ -176,6 +179,9 @@ func (s *Store) ListSchemes(ctx context.Context, page Page) ([]SchemeSummary, in
 // be the scheme's (or empty). It returns the new revision and the engine's warnings. See
 // ExpectRevision for opts.
 func (s *Store) ReplaceScheme(ctx context.Context, code string, doc *Document, who, message string, opts ...WriteOption) (int, []formulas.Warning, error) {
+	if err := checkMessage(message); err != nil {
+		return 0, nil, err
+	}
 	if doc == nil {
 		return 0, nil, Errorf(Invalid, "", "no document")
 	}
@@ -246,6 +252,9 @@ func (s *Store) ReplaceScheme(ctx context.Context, code string, doc *Document, w
 // that changes nothing saves no revision. It returns the (new) revision and the warnings. See
 // ExpectRevision for opts.
 func (s *Store) UpdateScheme(ctx context.Context, code string, fn func(*formulas.Scheme) error, who, message string, opts ...WriteOption) (int, []formulas.Warning, error) {
+	if err := checkMessage(message); err != nil {
+		return 0, nil, err
+	}
 	var rev int
 	var warnings []formulas.Warning
 	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {

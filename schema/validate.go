@@ -64,6 +64,9 @@ func Validate(doc *Document) ([]formulas.Warning, error) {
 func validate(doc *Document, stored []formulas.Unit) ([]formulas.Warning, error) {
 	v := &validator{}
 	v.scheme(&doc.Scheme)
+	// Every text of the scheme: titles, criteria, formulas, labels (the roster's and the
+	// values' texts are checked with them).
+	v.problems = append(v.problems, textProblems("", &doc.Scheme)...)
 	schemeOK := len(v.problems) == 0
 	roster := doc.Units
 	if len(roster) > 0 {
@@ -324,6 +327,7 @@ func (v *validator) units(s *formulas.Scheme, units []formulas.Unit, pathOf func
 // attributes, which it normalizes. Fields are relative to the unit.
 func unitProblems(s *formulas.Scheme, u *formulas.Unit) []Problem {
 	v := &validator{}
+	v.problems = textProblems("", u)
 	v.ident("code", u.Code, false)
 	if strings.TrimSpace(u.Name) == "" {
 		v.add("name", "name is required")

@@ -33,3 +33,54 @@ func TestIssue11HugeIntegers(t *testing.T) {
 			want: []string{`"actual":{"value":95`}},
 	})
 }
+
+// TestIssue11ControlCharacters: a NUL (or another control character) in a note, a unit's name,
+// a text value, a scheme's title, an item's title or a reason is a 422 naming the field, on
+// both engines, and nothing is saved.
+func TestIssue11ControlCharacters(t *testing.T) {
+	values := "/api/v1/schemes/tiny/units/u1/values"
+	e := newEnv(t)
+	e.run(t, []scenario{
+		{name: "ErrNote", method: "PATCH", url: values, body: `{"target": {"value": 5, "note": "a\u0000b"}}`, status: 422,
+			want: []string{`"field":"target"`, "U+0000"}},
+		{name: "ErrUnitName", method: "PUT", url: "/api/v1/schemes/tiny/units/u1", body: `{"code": "u1", "name": "One\u0000", "group": "a"}`, status: 422,
+			want: []string{`"field":"name"`, "U+0000"}},
+		{name: "ErrNewUnitName", method: "POST", url: "/api/v1/schemes/tiny/units", body: `{"code": "u9", "name": "Nine\u001b[31m"}`, status: 422,
+			want: []string{`"field":"name"`, "U+001B"}},
+		{name: "ErrUnitAttrKey", method: "POST", url: "/api/v1/schemes/tiny/units", body: `{"code": "u9", "name": "Nine", "attrs": {"x\u0000": 1}}`, status: 422,
+			want: []string{"control character"}},
+		{name: "ErrSchemeTitle", method: "PUT", url: "/api/v1/schemes/tiny/items/done", body: `{"title": "Done\u0000"}`, contentType: "application/merge-patch+json", status: 405, badRequest: true},
+		{name: "ErrItemTitle", method: "PATCH", url: "/api/v1/schemes/tiny/items/done", body: `{"title": "Done\u0000"}`, status: 422,
+			want: []string{`items[0].children[0].title`, "U+0000"}},
+		{name: "ErrNewScheme", method: "POST", url: "/api/v1/schemes", body: `{"code": "nul", "title": "N\u0000L", "metrics": [{"code": "m", "title": "M", "type": "number"}], "items": [{"code": "i", "title": "I", "max_points": 1, "formula": "m"}]}`, status: 422,
+			want: []string{`"field":"title"`, "U+0000"}},
+		{name: "ErrMessage", method: "PATCH", url: "/api/v1/schemes/tiny/items/done?message=a%00b", body: `{"title": "Done!"}`, status: 400,
+			want: []string{`"field":"message"`}},
+		{name: "OKNothingSaved", method: "GET", url: "/api/v1/schemes/tiny/units/u1", status: 200, want: []string{`"name":"One"`}, notWant: []string{`\u0000`}},
+		{name: "ErrNoScheme", method: "GET", url: "/api/v1/schemes/nul", status: 404},
+		{name: "ErrQueryUnit", method: "GET", url: "/api/v1/schemes/tiny/values/history?unit=u1%00x", status: 400, want: []string{`"field":"unit"`}, badRequest: true},
+		{name: "ErrQueryWho", method: "GET", url: "/api/v1/schemes/tiny/history?who=a%00", status: 400, want: []string{`"field":"who"`}},
+		{name: "OKTabsAndNewlines", method: "PATCH", url: values, body: `{"target": {"value": 5, "note": "第一行\n第二行\t完"}}`, status: 200},
+	})
+}
+
+// TestIssue11OverflowExplanation: a unit token whose own values overflow a formula
+// ({"a": 1000000, "b": 1e-303}) reads its row's explanation as a cell error, not a 500.
+func TestIssue11OverflowExplanation(t *testing.T) {
+	doc := `{"code": "ovf", "title": "溢出", "total_points": 10,
+		"metrics": [{"code": "a", "title": "A", "type": "number"}, {"code": "b", "title": "B", "type": "number"}],
+		"items": [{"code": "big", "title": "Big", "max_points": 5, "formula": "a * 1e308"},
+		          {"code": "st", "title": "St", "max_points": 5, "formula": "min(5, steps(a, b))"}],
+		"outputs": [{"code": "o", "title": "O", "formula": "a / b"}],
+		"units": [{"code": "u1", "name": "一"}, {"code": "u2", "name": "二"}]}`
+	e := newEnv(t)
+	e.run(t, []scenario{
+		{name: "OKCreate", method: "POST", url: "/api/v1/schemes", body: doc, status: 201},
+		{name: "OKToken", method: "POST", url: "/api/v1/tokens", body: `{"name": "ovf-u1", "role": "unit", "scheme": "ovf", "unit": "u1"}`, status: 201},
+		{name: "OKValues", method: "PATCH", url: "/api/v1/schemes/ovf/units/u1/values", body: `{"a": 1000000, "b": 1e-303}`, status: 200},
+		{name: "OKResults", method: "GET", url: "/api/v1/schemes/ovf/results", status: 200, want: []string{"not a finite number"}},
+		{name: "OKExplanation", method: "GET", url: "/api/v1/schemes/ovf/results/u1", status: 200,
+			want: []string{`"code":"big"`, `"error":"the result +Inf is not a finite number"`}},
+		{name: "OKExplanationSelf", method: "GET", url: "/api/v1/schemes/ovf/results/u1?layer=self", status: 200},
+	})
+}
