@@ -74,6 +74,7 @@ func Compile(s *Scheme) (prog *Program, warnings []Warning, err error) {
 		return nil, nil, c.sorted()
 	}
 	c.build(order)
+	c.checkText(order)
 	if len(c.errs) > 0 {
 		return nil, nil, c.sorted()
 	}

@@ -131,7 +131,8 @@ func (sh *Sheet) explainCell(col *colDef, r int) CellExplanation {
 	raw := v
 	switch col.role {
 	case roleItem, roleOutput, roleVeto:
-		if _, blocked := sh.blocked(col.reads, r); !blocked && col.eval != nil {
+		// A text is its own raw value (no clamp, no rounding): it is not built again.
+		if _, blocked := sh.blocked(col.reads, r); !blocked && col.eval != nil && v.k != kStr {
 			raw = col.eval(sh, r)
 		}
 	case roleCategory, roleTotal:

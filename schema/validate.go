@@ -335,6 +335,11 @@ func unitProblems(s *formulas.Scheme, u *formulas.Unit) []Problem {
 	if msg := groupProblem(s, u.Group); msg != "" {
 		v.add("group", "%s", msg)
 	}
+	declared := make(map[string]bool, len(s.Attributes))
+	for _, a := range s.Attributes {
+		declared[a.Code] = true
+	}
+	v.problems = append(v.problems, attrsProblems(u.Attrs, declared)...)
 	for _, a := range s.Attributes {
 		x, ok := u.Attrs[a.Code]
 		if !ok || x == nil || !knownType(a.Type) {

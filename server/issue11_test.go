@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -83,4 +84,34 @@ func TestIssue11OverflowExplanation(t *testing.T) {
 			want: []string{`"code":"big"`, `"error":"the result +Inf is not a finite number"`}},
 		{name: "OKExplanationSelf", method: "GET", url: "/api/v1/schemes/ovf/results/u1?layer=self", status: 200},
 	})
+}
+
+// TestIssue11Attrs: unit attributes nested 10,000 deep (any list or object), or larger than schema.MaxAttrsSize, are
+// a 422 naming the field; a declared attribute is typed; the YAML export of a scheme whose
+// units carry the largest attributes allowed stays in proportion to its JSON and
+// can be PUT back.
+func TestIssue11Attrs(t *testing.T) {
+	deep := strings.Repeat(`{"a":`, 100) + "1" + strings.Repeat("}", 100)
+	deepest := strings.Repeat(`{"a":`, 10000) + "1" + strings.Repeat("}", 10000)
+	big := `"` + strings.Repeat("x", 17<<10) + `"`
+	e := newEnv(t)
+	e.run(t, []scenario{
+		{name: "ErrDeep", method: "POST", url: "/api/v1/schemes/tiny/units", body: `{"code": "u9", "name": "Nine", "attrs": {"x": ` + deep + `}}`, status: 422,
+			want: []string{`"field":"attrs.x"`, "must be a number, true or false, or a text, not an object"}, badRequest: true},
+		{name: "ErrDeepest", method: "POST", url: "/api/v1/schemes/tiny/units", body: `{"code": "u9", "name": "Nine", "attrs": {"x": ` + deepest + `}}`, status: 400, badRequest: true},
+		{name: "ErrLarge", method: "POST", url: "/api/v1/schemes/tiny/units", body: `{"code": "u9", "name": "Nine", "attrs": {"x": ` + big + `}}`, status: 422,
+			want: []string{`"field":"attrs"`, "at most 16384"}},
+		{name: "ErrDeclaredType", method: "PUT", url: "/api/v1/schemes/" + rugao + "/units/dingyan", body: `{"code": "dingyan", "name": "丁堰镇", "group": "镇", "attrs": {"population": {"a": 1}}}`, status: 422,
+			want: []string{`"field":"attrs.population"`}, badRequest: true},
+		{name: "OKShallow", method: "POST", url: "/api/v1/schemes/tiny/units", body: `{"code": "u9", "name": "Nine", "attrs": {"towns": "a, b", "note": "` + strings.Repeat("说", 4000) + `"}}`, status: 201},
+	})
+	_, js := e.do(t, "GET", "/api/v1/schemes/tiny?values=true", "", "", nil)
+	resp, yml := e.do(t, "GET", "/api/v1/schemes/tiny?format=yaml&values=true", "", "", nil)
+	if resp.StatusCode != 200 || len(yml) > 2*len(js) {
+		t.Errorf("YAML %d bytes for %d of JSON (%d)", len(yml), len(js), resp.StatusCode)
+	}
+	resp, body := e.do(t, "PUT", "/api/v1/schemes/tiny", string(yml), "application/yaml", nil)
+	if resp.StatusCode != 200 {
+		t.Errorf("PUT back: %d %.300s", resp.StatusCode, body)
+	}
 }
