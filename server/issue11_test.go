@@ -1,8 +1,11 @@
 package server_test
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"github.com/rubric-dev/rubric/schema"
 )
 
 // TestIssue11HugeIntegers: 2^53 + 1 is refused as sent, naming the metric, by PATCH, PUT and the
@@ -114,4 +117,54 @@ func TestIssue11Attrs(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Errorf("PUT back: %d %.300s", resp.StatusCode, body)
 	}
+}
+
+// TestIssue11HistoryOfReusedCode: a scheme deleted and created again with the same code starts
+// a history of its own: its viewer, and its unit's token, see none of the deleted scheme's
+// entries (value changes, the delete entry with the old document); an admin reads them with
+// ?deleted=true, which nobody else may ask. Token entries are the admin's only.
+func TestIssue11HistoryOfReusedCode(t *testing.T) {
+	fresh := `{"code": "tiny", "title": "Tiny again", "metrics": [{"code": "target", "title": "Target", "type": "integer"}],
+		"items": [{"code": "i", "title": "I", "max_points": 1, "formula": "target > 0 ? 1 : 0"}],
+		"units": [{"code": "u1", "name": "New one"}]}`
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		secret := func(spec schema.TokenSpec) map[string]string {
+			s, _, err := e.store.CreateToken(ctx, spec, "test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return map[string]string{"Authorization": bearer(s)}
+		}
+		viewer := secret(schema.TokenSpec{Name: "tiny-viewer", Role: schema.RoleViewer, Scheme: "tiny"})
+		assessor := secret(schema.TokenSpec{Name: "tiny-assessor", Role: schema.RoleAssessor, Scheme: "tiny"})
+		e.runScenarios(t, []scenario{
+			{name: "OKOldValues", method: "PATCH", url: "/api/v1/schemes/tiny/units/u1/values", body: `{"target": 7}`, status: 200},
+			{name: "OKDelete", method: "DELETE", url: "/api/v1/schemes/tiny", status: 204},
+			{name: "ErrGoneHistory", method: "GET", url: "/api/v1/schemes/tiny/history", header: viewer, status: 404},
+			{name: "OKGoneHistoryAdmin", method: "GET", url: "/api/v1/schemes/tiny/history?deleted=true&kind=scheme", status: 200,
+				want: []string{`"action":"delete"`}},
+			{name: "OKCreateAgain", method: "POST", url: "/api/v1/schemes", body: fresh, status: 201},
+		})
+		unit := secret(schema.TokenSpec{Name: "tiny-u1", Role: schema.RoleUnit, Scheme: "tiny", Unit: "u1"})
+		e.runScenarios(t, []scenario{
+			{name: "OKViewerHistory", method: "GET", url: "/api/v1/schemes/tiny/history?limit=500", header: viewer, status: 200,
+				want: []string{`"total":`, "Tiny again"}, notWant: []string{`"action":"delete"`, `"unit":"u2"`, `"new":7`, "tiny-viewer"}},
+			{name: "OKViewerValueHistory", method: "GET", url: "/api/v1/schemes/tiny/values/history", header: viewer, status: 200,
+				want: []string{`"total":0`}},
+			{name: "OKUnitHistory", method: "GET", url: "/api/v1/schemes/tiny/history", header: unit, status: 200,
+				notWant: []string{`"new":7`, `"action":"delete"`}},
+			{name: "OKUnitValueHistory", method: "GET", url: "/api/v1/schemes/tiny/values/history", header: unit, status: 200,
+				want: []string{`"total":0`}},
+			{name: "ErrViewerDeleted", method: "GET", url: "/api/v1/schemes/tiny/history?deleted=true", header: viewer, status: 403},
+			{name: "OKAdminDeleted", method: "GET", url: "/api/v1/schemes/tiny/history?deleted=true&limit=500", status: 200,
+				want: []string{`"action":"delete"`, `"new":7`, "Tiny again"}},
+			{name: "ErrViewerTokens", method: "GET", url: "/api/v1/schemes/tiny/history?kind=token", header: viewer, status: 403},
+			{name: "ErrAssessorTokens", method: "GET", url: "/api/v1/schemes/tiny/history?kind=token", header: assessor, status: 403},
+			{name: "OKAdminTokens", method: "GET", url: "/api/v1/schemes/tiny/history?kind=token", status: 200,
+				want: []string{"tiny-u1"}, notWant: []string{"tiny-viewer"}}, // made for the deleted scheme
+			{name: "OKAdminTokensDeleted", method: "GET", url: "/api/v1/schemes/tiny/history?kind=token&deleted=true", status: 200,
+				want: []string{"tiny-u1", "tiny-viewer"}},
+		})
+	})
 }
