@@ -69,6 +69,7 @@ func Compile(s *Scheme) (prog *Program, warnings []Warning, err error) {
 	order := c.sort()
 	if order != nil {
 		c.check(order)
+		c.checkLookupKeys()
 	}
 	if len(c.errs) > 0 {
 		return nil, nil, c.sorted()

@@ -140,3 +140,41 @@ func TestIssue11TextBudget(t *testing.T) {
 		}
 	})
 }
+
+// TestIssue11LookupKey: a lookup keyed by an entered value — directly, or through an output
+// that reads one — is refused at compile; keyed by the roster (unit.attrs, unit.code) it is
+// allowed, as the seeds use it.
+func TestIssue11LookupKey(t *testing.T) {
+	scheme := func(formula string) *Scheme {
+		return &Scheme{Code: "lk", Title: "lk",
+			Attributes: []Attribute{{Code: "city", Title: "City", Type: TypeText}},
+			Metrics:    []Metric{{Code: "a", Title: "A", Type: TypeNumber}, {Code: "other", Title: "Other", Type: TypeText}},
+			Items:      []Item{{Code: "i", Title: "I", MaxPoints: ptr(10.0), Formula: formula}},
+			Outputs:    []Output{{Code: "key", Title: "Key", Formula: `"u" + other`}}}
+	}
+	for _, tt := range []struct {
+		name, formula string
+		want          *Error
+	}{
+		{"OKAttr", "lookup(a, unit.attrs.city)", nil},
+		{"OKCode", "lookup(a, unit.code)", nil},
+		{"ErrMetric", "lookup(a, other)", &Error{Item: "i", Line: 1, Column: 11, Snippet: " | lookup(a, other)\n | ..........^",
+			Message: "the unit a lookup reads must not depend on entered values, and this one reads metric other: key it by the roster (unit.code, unit.attrs.…)"}},
+		{"ErrThroughOutput", "lookup(a, key)", &Error{Item: "i", Line: 1, Column: 11, Snippet: " | lookup(a, key)\n | ..........^",
+			Message: "the unit a lookup reads must not depend on entered values, and this one reads metric other: key it by the roster (unit.code, unit.attrs.…)"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := Compile(scheme(tt.formula))
+			if tt.want == nil {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			var errs Errors
+			if !errors.As(err, &errs) || len(errs) != 1 || *errs[0] != *tt.want {
+				t.Errorf("err = %#v\nwant %#v", errs[0], tt.want)
+			}
+		})
+	}
+}
