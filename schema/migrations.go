@@ -26,6 +26,7 @@ func migrations() *migrate.Migrations {
 	})
 	ms.Add(migrationTokensAudit())
 	ms.Add(migrationSchemeHistoryEpoch())
+	ms.Add(migrationLayerWindows())
 	return ms
 }
 
