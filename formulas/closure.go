@@ -585,7 +585,7 @@ func gradeOf(grades []Grade, x float64) val {
 		return null("no grade bands")
 	}
 	for _, g := range grades {
-		if compare(x, g.Min) >= 0 {
+		if g.Holds(x) {
 			return str(g.Label)
 		}
 	}

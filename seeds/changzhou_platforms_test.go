@@ -139,13 +139,13 @@ func TestPlatformsHandWorked(t *testing.T) {
 		"talent":           1.0,  // 5 × 0.2
 		"labour":           3.6,  // 12 × 0.3
 		"rating":           "A+",
-		"rating_reward":    12000.0,  // 四(二)1: A+类 12000元
+		"rating_reward":    12000.0,   // 四(二)1: A+类 12000元
 		"workload_base":    299196.79, // apportion: 1 000 000 × 29.80 / 99.60 = 299 196.787… → 299 196.78 + the one fen left (largest remainder .7)
 		"complaint_cut":    0.0,       // no complaint
 		"workload_subsidy": 299196.79,
-		"winner":           true,     // 四(二)3: selected, A+ and not vetoed
-		"winner_reward":    5000.0,   // params.winner_reward (example amount)
-		"hw_subsidy":       80000.0,  // 四(一): 80 000 × 100% progress
+		"winner":           true,      // 四(二)3: selected, A+ and not vetoed
+		"winner_reward":    5000.0,    // params.winner_reward (example amount)
+		"hw_subsidy":       80000.0,   // 四(一): 80 000 × 100% progress
 		"award_total":      396196.79, // 80 000 + 12 000 + 299 196.79 + 5 000
 	})
 	platformsWantTotal(t, s, "sanjing", 29.8, 1) // 16 + 7.1 + 2.1 + 1 + 3.6
@@ -157,11 +157,11 @@ func TestPlatformsHandWorked(t *testing.T) {
 		"employment":       11.61, // 33.6 × 0.3 + 1.53 = 10.08 + 1.53
 		"insurance":        11.15, // 35.5 × 0.3 + 0.5 = 10.65 + 0.5
 		"rating":           "A",
-		"rating_reward":    10000.0,  // 四(二)1: A类 10000元
+		"rating_reward":    10000.0,   // 四(二)1: A类 10000元
 		"workload_base":    295783.13, // 1 000 000 × 29.46 / 99.60 = 295 783.132… (remainder .25: no extra fen)
 		"complaint_cut":    29578.31,  // 四(二)2: 2 complaints × 5% = 10% of 295 783.13 = 29 578.313
 		"workload_subsidy": 266204.82,
-		"hw_subsidy":       45000.0,  // 四(一): 60 000 × 75% progress (未达到进度的按比例扣减)
+		"hw_subsidy":       45000.0,   // 四(一): 60 000 × 75% progress (未达到进度的按比例扣减)
 		"award_total":      326204.82, // 45 000 + 10 000 + 266 204.82 + 5 000
 	})
 	platformsWantTotal(t, s, "xuejia", 29.46, 2) // 11.61 + 11.15 + 2.1 + 1 + 3.6
@@ -198,7 +198,7 @@ func TestPlatformsHandWorked(t *testing.T) {
 		"workload_base":    202510.04, // the same total as chashan, the same share
 		"complaint_cut":    202510.04, // min(20 × 5, 100)% = 100%
 		"workload_subsidy": 0.0,       // max(0, 202 510.04 − 202 510.04 − 2 000)
-		"winner":           false,    // not selected
+		"winner":           false,     // not selected
 		"award_total":      10000.0,
 	})
 	platformsWantTotal(t, s, "chashan", 20.17, 3) // 7.97 + 7.1 + 0.7 + 2 + 2.4
