@@ -432,6 +432,11 @@ func (c *compiler) collect(node ast.Node, col, owner *colDef) {
 	case *ast.IdentifierNode:
 		col.refNames = appendUnique(col.refNames, n.Value)
 		return
+	case *ast.ConditionalNode:
+		if live, ok := c.liveBranch(n); ok {
+			c.collect(live, col, owner) // the other branch is never taken (static.go)
+			return
+		}
 	case *ast.CallNode:
 		name := ""
 		if id, ok := n.Callee.(*ast.IdentifierNode); ok {
