@@ -93,6 +93,9 @@ func (b *builder) node(n ast.Node) evalFn {
 	case *ast.BinaryNode:
 		return b.binary(n)
 	case *ast.ConditionalNode:
+		if live, ok := b.c.liveBranch(n); ok {
+			return b.node(live) // a condition on params only: one branch for good (static.go)
+		}
 		cond, yes, no := b.node(n.Cond), b.node(n.Exp1), b.node(n.Exp2)
 		return func(sh *Sheet, r int) val {
 			v := cond(sh, r)
@@ -582,7 +585,7 @@ func gradeOf(grades []Grade, x float64) val {
 		return null("no grade bands")
 	}
 	for _, g := range grades {
-		if compare(x, g.Min) >= 0 {
+		if g.Holds(x) {
 			return str(g.Label)
 		}
 	}

@@ -183,6 +183,11 @@ func (sh *Sheet) blocked(reads []int, r int) (val, bool) {
 		case kNull:
 			return sh.nullFrom(d, r), true
 		case kErr:
+			if sh.p.cols[d].role == roleCall {
+				// A column function's error has no cell of its own to show in: the
+				// formula calling it shows it.
+				return sh.cols[d].get(r), true
+			}
 			return null(sh.p.cols[d].name), true
 		}
 	}
