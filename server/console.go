@@ -16,6 +16,8 @@ import (
 //go:embed console
 var consoleFiles embed.FS
 
+//go:generate sh -c "npm --prefix ../web ci --no-audit --no-fund && npm --prefix ../web run build"
+
 // consoleCSP is the Content-Security-Policy of the console: scripts and styles from this
 // server only — no inline script — and calls to this server only. Inline styles are allowed
 // because the grid and the editor set them from their scripts.

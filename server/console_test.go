@@ -18,7 +18,7 @@ func TestConsoleAssets(t *testing.T) {
 		"X-Frame-Options": "DENY", "Cache-Control": "no-cache"}
 	e.runScenarios(t, []scenario{
 		{name: "OK/page", method: "GET", url: "/", header: noToken, status: 200, wantHeader: csp,
-			want: []string{`<div id="app">`, `<script type="module" crossorigin src="/console.js">`, `href="/console.css"`},
+			want:    []string{`<div id="app">`, `<script type="module" crossorigin src="/console.js">`, `href="/console.css"`},
 			notWant: []string{"https://", "http://", "<script>", "<style"}},
 		{name: "OK/script", method: "GET", url: "/console.js", header: noToken, status: 200, wantHeader: csp,
 			// (the grid's bundle names Google Fonts for an option the console leaves off; the
@@ -35,7 +35,7 @@ func TestConsoleAssets(t *testing.T) {
 }
 
 // TestCurrentToken checks that every token reads itself (the console learns its role there)
-// and that a reason sent percent-encoded after UTF-8'' (as a browser must send Chinese text)
+// and that a reason sent percent-encoded after UTF-8” (as a browser must send Chinese text)
 // is recorded as text.
 func TestCurrentToken(t *testing.T) {
 	e := newEnv(t)

@@ -12,7 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+
 	"strconv"
 	"strings"
 	"sync"
@@ -27,7 +27,8 @@ import (
 
 // The console's browser tests drive the page rubric serves at / in headless Chromium, against
 // the real server (in process, on a temporary SQLite database with the seeds). Without a
-// browser they skip; .ci/run installs Debian's chromium.
+// browser they skip (they fail with RUBRIC_REQUIRE_BROWSER=1, as in .ci/run, which installs
+// Debian's chromium).
 
 // chromiumPath finds the browser: RUBRIC_CHROMIUM, else chromium, chromium-browser or
 // google-chrome on the PATH.
@@ -99,6 +100,9 @@ func (s *consoleServer) call(t testing.TB, secret, method, path, body string, v 
 func newBrowser(t testing.TB) context.Context {
 	t.Helper()
 	path := chromiumPath()
+	if path == "" && os.Getenv("RUBRIC_REQUIRE_BROWSER") == "1" {
+		t.Fatal("no Chromium, and RUBRIC_REQUIRE_BROWSER=1: install it (apt-get install chromium) or set RUBRIC_CHROMIUM")
+	}
 	if path == "" {
 		t.Skip("no Chromium: install it (apt-get install chromium) or set RUBRIC_CHROMIUM to the browser's path to run the console's browser tests")
 	}
@@ -662,4 +666,84 @@ func postFile(t *testing.T, url string, data []byte, v any) int {
 	return resp.StatusCode
 }
 
-var _ = sort.Strings
+// BenchmarkConsoleSheet measures the console's sheet page in Chromium, from navigation to the
+// first rows drawn (the grid's first-data-rendered, marked "rubric:first-rows"), for the
+// Rugao scheme (14 units, the baseline) and for a copy of it with 10,000 units; each load is
+// a fresh page with the results already computed by the server. ms/first-rows is the figure.
+func BenchmarkConsoleSheet(b *testing.B) {
+	ctx := newBrowser(b)
+	s := startConsoleServer(b)
+	big := createBigRugao(b, s, 10000)
+	p := newPage(b, ctx, b.TempDir())
+	p.signIn(s.url, testAdminToken)
+	for _, bc := range []struct {
+		name, code string
+		rows       int
+	}{{"units=14", "rugao-2022-medical", 14}, {"units=10000", big, 10000}} {
+		b.Run(bc.name, func(b *testing.B) {
+			p.t = b
+			load := func() float64 {
+				p.goTo("about:blank")
+				p.goTo(s.url + "/#/s/" + bc.code)
+				p.waitJS(`performance.getEntriesByName("rubric:first-rows").length > 0`, "the first rows")
+				var ms float64
+				p.eval(`performance.getEntriesByName("rubric:first-rows")[0].startTime`, &ms)
+				var count string
+				p.eval(`document.querySelector(".count")?.textContent ?? ""`, &count)
+				if !strings.HasPrefix(count, strconv.Itoa(bc.rows)+" ") {
+					b.Fatalf("the page counts %q, want %d units", count, bc.rows)
+				}
+				return ms
+			}
+			load() // the server computes and caches the sheet once
+			var total float64
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				total += load()
+			}
+			b.ReportMetric(total/float64(b.N), "ms/first-rows")
+		})
+	}
+}
+
+// createBigRugao creates a copy of the Rugao scheme with n units (its 14 units over and over,
+// with their values) and returns its code.
+func createBigRugao(b testing.TB, s *consoleServer, n int) string {
+	b.Helper()
+	var doc map[string]any
+	s.call(b, testAdminToken, "GET", "/api/v1/schemes/rugao-2022-medical?values=true", "", &doc)
+	units, _ := doc["units"].([]any)
+	values, _ := doc["values"].(map[string]any)
+	code := "rugao-big"
+	doc["code"], doc["title"] = code, "如皋 ×"+strconv.Itoa(n)
+	delete(doc, "revision")
+	var roster []any
+	layers := map[string]map[string]any{}
+	for i := 0; i < n; i++ {
+		u := units[i%len(units)].(map[string]any)
+		c := fmt.Sprintf("%s_%05d", u["code"], i)
+		copyU := map[string]any{}
+		for k, v := range u {
+			copyU[k] = v
+		}
+		copyU["code"], copyU["name"] = c, fmt.Sprintf("%s%05d", u["name"], i)
+		roster = append(roster, copyU)
+		for layer, byUnit := range values {
+			if v, ok := byUnit.(map[string]any)[u["code"].(string)]; ok {
+				if layers[layer] == nil {
+					layers[layer] = map[string]any{}
+				}
+				layers[layer][c] = v
+			}
+		}
+	}
+	doc["units"], doc["values"] = roster, layers
+	body, err := json.Marshal(doc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if st := s.call(b, testAdminToken, "POST", "/api/v1/schemes", string(body), nil); st != 201 {
+		b.Fatalf("create %s: status %d", code, st)
+	}
+	return code
+}

@@ -1,9 +1,23 @@
 // A thin Preact wrapper around AG Grid (community): the grid keeps its own DOM; the wrapper
 // hands it options once and new columns and rows when they change.
-import { AllCommunityModule, ModuleRegistry, createGrid, themeQuartz, type GridApi, type GridOptions } from "ag-grid-community";
+import {
+  CellStyleModule,
+  ClientSideRowModelModule,
+  ExternalFilterModule,
+  LocaleModule,
+  ModuleRegistry,
+  RowStyleModule,
+  TooltipModule,
+  createGrid,
+  themeQuartz,
+  type GridApi,
+  type GridOptions,
+} from "ag-grid-community";
 import { useEffect, useRef } from "preact/hooks";
 
-ModuleRegistry.registerModules([AllCommunityModule]);
+// Only the grid's modules the sheet uses (column groups, pinning, sorting and resizing are in its
+// core), so the bundle carries no editors, column filters or exports.
+ModuleRegistry.registerModules([ClientSideRowModelModule, ExternalFilterModule, TooltipModule, CellStyleModule, RowStyleModule, LocaleModule]);
 
 const theme = themeQuartz.withParams({ fontFamily: "inherit", headerFontSize: 13, fontSize: 13, spacing: 5, wrapperBorderRadius: 4 });
 
