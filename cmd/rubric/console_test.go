@@ -307,6 +307,11 @@ type impactUnit struct {
 	OldRank  *int     `json:"old_rank"`
 	NewRank  *int     `json:"new_rank"`
 	Changed  bool     `json:"changed"`
+	Outputs  []struct {
+		Code     string
+		Old, New any
+	} `json:"outputs"`
+	NewErrors map[string]string `json:"new_errors"`
 }
 
 func num(p *float64) string {
@@ -457,7 +462,7 @@ func TestConsole(t *testing.T) {
 	s.call(t, testAdminToken, "PATCH", base+"/items/res_enrol?dry_run=true", string(body), &dry)
 	wantMoved := map[string]impactUnit{}
 	for _, u := range dry.Impact.Units {
-		if u.Changed {
+		if u.Changed || len(u.Outputs) > 0 || len(u.NewErrors) > 0 {
 			wantMoved[u.Unit] = u
 		}
 	}

@@ -67,7 +67,7 @@ const zh = {
   saved: "已保存",
   message: "修订说明",
   messageRequired: "请填写修订说明",
-  impactNone: "没有单位的总分、排名或等次发生变化",
+  impactNone: "没有单位的总分、排名、等次或其他结果发生变化",
   impactTitle: "受影响的单位（按变化大小排序）",
   old: "原",
   new: "新",
@@ -121,6 +121,7 @@ const zh = {
   warnings: "提示",
   vetoed: "一票否决",
   publications: "发布",
+  newErrors: "将出错的单元格",
 };
 
 type Key = keyof typeof zh;
@@ -189,7 +190,7 @@ const en: Record<Key, string> = {
   saved: "Saved",
   message: "Revision message",
   messageRequired: "A revision message is required",
-  impactNone: "No unit's total, rank or grade changes",
+  impactNone: "No unit's total, rank, grade or outputs change",
   impactTitle: "Units affected (largest change first)",
   old: "Old",
   new: "New",
@@ -243,6 +244,7 @@ const en: Record<Key, string> = {
   warnings: "Warnings",
   vetoed: "Vetoed",
   publications: "Publications",
+  newErrors: "Cells that become errors",
 };
 
 export const catalogue = { zh, en };

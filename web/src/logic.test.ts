@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Column, Schemas, UnitResult } from "./api/client";
-import { cellProblem, changedUnits, columnTree, completions, difference, formatValue, headerName, mergeLayers, offsetOf, revisionDiff, rowMatches } from "./logic";
+import { cellProblem, changedUnits, moneyChange, columnTree, completions, difference, formatValue, headerName, mergeLayers, offsetOf, revisionDiff, rowMatches } from "./logic";
 import { catalogue, initialLang } from "./i18n";
 
 const col = (c: Partial<Column> & { code: string }): Column => ({ title: c.code, kind: "score", depth: 0, ...c });
@@ -96,6 +96,20 @@ describe("changedUnits", () => {
   it("lists the changed units, the largest change of total first", () => {
     const got = changedUnits([u("a", 90, 89.9), u("b", 80, 81), u("c", 70, 70, false), u("d", 95, null), u("e", 60, 60, true, 3, 1)]);
     expect(got.map((x) => x.unit)).toEqual(["d", "b", "a", "e"]);
+  });
+  it("lists units whose money or cells change though their total does not, by the money moved", () => {
+    const f = { ...u("f", 70, 70, false), outputs: [{ code: "fee", old: 100, new: 160 }] };
+    const g = { ...u("g", 70, 70, false), outputs: [{ code: "fee", old: 100, new: 90 }, { code: "rate", old: 99, new: 10 }] };
+    const h = { ...u("h", 70, 70, false), new_errors: { quality: "pct: division by zero" } };
+    const got = changedUnits([u("c", 70, 70, false), h, g, f, u("a", 90, 89.9)], new Set(["fee"]));
+    expect(got.map((x) => x.unit)).toEqual(["a", "f", "g", "h"]);
+  });
+});
+
+describe("moneyChange", () => {
+  it("adds up the money outputs' changes exactly", () => {
+    const x = { unit: "x", name: "x", old_total: 1, new_total: 1, old_rank: 1, new_rank: 1, old_grade: null, new_grade: null, changed: false, outputs: [{ code: "fee", old: 0.1, new: 0.3 }, { code: "sub", old: 1.1, new: 1 }, { code: "rate", old: 1, new: 50 }] };
+    expect(moneyChange(x, new Set(["fee", "sub"]))).toBe(0.3);
   });
 });
 

@@ -101,11 +101,31 @@ export function totalChange(u: UnitImpact): number {
   return Math.abs(exact(u.new_total - u.old_total));
 }
 
-/** changedUnits lists the units a change moves, the largest change of total first. */
-export function changedUnits(units: UnitImpact[]): UnitImpact[] {
+/** moneyChange is the size of a unit's change of money: Σ |new − old| of its outputs in money (unit 元). */
+export function moneyChange(u: UnitImpact, money: Set<string>): number {
+  let sum = 0;
+  for (const o of u.outputs ?? []) {
+    if (!money.has(o.code)) continue;
+    const d = difference(o.old, o.new);
+    sum += d === null ? (o.old === o.new ? 0 : Infinity) : Math.abs(d);
+  }
+  return exact(sum);
+}
+
+/** moves says whether a change moves a unit: its total, rank or grade, an output, or a cell that becomes an error. */
+export function moves(u: UnitImpact): boolean {
+  return u.changed || (u.outputs ?? []).length > 0 || Object.keys(u.new_errors ?? {}).length > 0;
+}
+
+/**
+ * changedUnits lists the units a change moves, the largest change of total first, then of
+ * money (the outputs in money), then of rank.
+ */
+export function changedUnits(units: UnitImpact[], money: Set<string> = new Set()): UnitImpact[] {
+  const rank = (u: UnitImpact) => Math.abs((u.new_rank ?? 0) - (u.old_rank ?? 0));
   return units
-    .filter((u) => u.changed)
-    .sort((a, b) => totalChange(b) - totalChange(a) || Math.abs((b.new_rank ?? 0) - (b.old_rank ?? 0)) - Math.abs((a.new_rank ?? 0) - (a.old_rank ?? 0)) || a.unit.localeCompare(b.unit));
+    .filter(moves)
+    .sort((a, b) => totalChange(b) - totalChange(a) || moneyChange(b, money) - moneyChange(a, money) || rank(b) - rank(a) || a.unit.localeCompare(b.unit));
 }
 
 /** Change is one difference between two revisions of a scheme. */

@@ -367,8 +367,9 @@ export interface paths {
          *
          *     With `?dry_run=true` nothing is saved and the answer carries the `impact`: both the
          *     current and the changed scheme are evaluated over the same values (`?layer=`), and for
-         *     every unit the old and new total, rank and grade are listed, with the units whose grade
-         *     changes.
+         *     every unit the old and new total, rank and grade are listed, with its outputs that change
+         *     (`outputs`: fees, subsidies, awards) and its cells that become errors (`new_errors`),
+         *     and the units whose grade changes.
          */
         patch: operations["patchItem"];
         trace?: never;
@@ -1073,6 +1074,17 @@ export interface components {
             new_grade: string | null;
             /** @description Whether total, rank or grade changes. */
             changed: boolean;
+            /** @description The outputs whose value changes (money, rates, awards), in document order; absent when none. */
+            outputs?: components["schemas"]["CellChange"][];
+            /** @description Cells that cannot be computed after the change but could before (code → error); absent when none. */
+            new_errors?: {
+                [key: string]: string;
+            };
+        };
+        CellChange: {
+            code: string;
+            old: components["schemas"]["CellValue"];
+            new: components["schemas"]["CellValue"];
         };
         /** @description A named formula that is not points (a rate, an award, a fee). */
         Output: {

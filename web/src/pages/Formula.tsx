@@ -7,7 +7,7 @@ import { lineNumbers, keymap } from "@codemirror/view";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, problemText, type Schemas } from "../api/client";
 import { t } from "../i18n";
-import { changedUnits, completions, offsetOf, totalChange, type Completion } from "../logic";
+import { changedUnits, completions, formatValue, offsetOf, totalChange, type Completion } from "../logic";
 import { SchemeNav } from "./SchemeNav";
 
 type FormulaError = Schemas["FormulaError"];
@@ -24,6 +24,7 @@ export function FormulaPage({ code, item }: { code: string; item: string }) {
   const [status, setStatus] = useState("");
   const [err, setErr] = useState("");
   const names = useRef<Completion[]>([]);
+  const [outputs, setOutputs] = useState<Map<string, { title: string; unit: string }>>(new Map());
 
   useEffect(() => {
     Promise.all([
@@ -33,7 +34,10 @@ export function FormulaPage({ code, item }: { code: string; item: string }) {
       if (!it.data) return setErr(problemText(it.error));
       setEntry(it.data);
       setEtag(it.response.headers.get("ETag") ?? "");
-      if (doc.data) names.current = completions(doc.data, item);
+      if (doc.data) {
+        names.current = completions(doc.data, item);
+        setOutputs(new Map((doc.data.outputs ?? []).map((o) => [o.code, { title: o.title, unit: o.unit ?? "" }])));
+      }
       view.current = new EditorView({
         parent: host.current!,
         doc: it.data.formula ?? "",
@@ -93,7 +97,8 @@ export function FormulaPage({ code, item }: { code: string; item: string }) {
   };
 
   if (err) return <p class="error">{err}</p>;
-  const moved = impact ? changedUnits(impact.units) : [];
+  const money = new Set([...outputs].filter(([, o]) => o.unit === "元").map(([c]) => c));
+  const moved = impact ? changedUnits(impact.units, money) : [];
   return (
     <section class="formula-page">
       <SchemeNav code={code} active="" />
@@ -124,16 +129,29 @@ export function FormulaPage({ code, item }: { code: string; item: string }) {
           {moved.length > 0 && (
             <table class="list">
               <thead>
-                <tr><th>{t("unit")}</th><th class="num">{t("total")}</th><th class="num">{t("change")}</th><th class="num">{t("rank")}</th><th>{t("grade")}</th></tr>
+                <tr><th>{t("unit")}</th><th class="num">{t("total")}</th><th class="num">{t("change")}</th><th class="num">{t("rank")}</th><th>{t("grade")}</th><th>{t("outputs")}</th><th>{t("newErrors")}</th></tr>
               </thead>
               <tbody>
                 {moved.map((u) => (
                   <tr key={u.unit} data-unit={u.unit}>
                     <td>{u.name}</td>
                     <td class="num">{u.old_total ?? "—"} → {u.new_total ?? "—"}</td>
-                    <td class="num">{Number.isFinite(totalChange(u)) ? (u.new_total! >= u.old_total! ? "+" : "−") + totalChange(u) : "—"}</td>
+                    <td class="num">{!Number.isFinite(totalChange(u)) ? "—" : totalChange(u) === 0 ? "0" : (u.new_total! > u.old_total! ? "+" : "−") + totalChange(u)}</td>
                     <td class="num">{u.old_rank ?? "—"} → {u.new_rank ?? "—"}</td>
                     <td class={u.old_grade !== u.new_grade ? "warn" : ""}>{u.old_grade ?? "—"} → {u.new_grade ?? "—"}</td>
+                    <td class="outputs">
+                      {(u.outputs ?? []).map((o) => (
+                        <div key={o.code} class={money.has(o.code) ? "money" : ""}>
+                          {outputs.get(o.code)?.title ?? o.code}: {formatValue(o.old, t("yes"), t("no"))} → {formatValue(o.new, t("yes"), t("no"))}
+                          {outputs.get(o.code)?.unit ? ` ${outputs.get(o.code)!.unit}` : ""}
+                        </div>
+                      ))}
+                    </td>
+                    <td class="error">
+                      {Object.entries(u.new_errors ?? {}).map(([c, m]) => (
+                        <div key={c}><code>{c}</code>: {m}</div>
+                      ))}
+                    </td>
                   </tr>
                 ))}
               </tbody>
