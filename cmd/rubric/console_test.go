@@ -252,6 +252,14 @@ func (p *page) fill(sel, text string) {
 	p.run(chromedp.Clear(sel, chromedp.ByQuery), chromedp.SendKeys(sel, text, chromedp.ByQuery))
 }
 
+// choose sets the value of an input or select as a person would, announcing it with event
+// (input or change).
+func (p *page) choose(sel, value, event string) {
+	p.t.Helper()
+	p.waitJS(fmt.Sprintf(`document.querySelector(%q)`, sel), sel)
+	p.eval(fmt.Sprintf(`(e => { e.value = %q; e.dispatchEvent(new Event(%q, {bubbles: true})); return true })(document.querySelector(%q))`, value, event, sel), new(bool))
+}
+
 // goTo opens a route of the console.
 func (p *page) goTo(url string) {
 	p.t.Helper()
@@ -380,6 +388,35 @@ func TestConsole(t *testing.T) {
 		t.Errorf("no 石庄镇 in the frozen column")
 	}
 
+	// Search by name, filter by group.
+	p.fill("#search", "石庄")
+	p.waitJS(`document.querySelectorAll(".ag-cell[col-id='total|final']").length === 1`, "one row for 石庄")
+	p.choose("#search", "", "input")
+	p.choose("#group", "主功能区", "change")
+	var groups []string
+	p.waitJS(`document.querySelectorAll(".ag-cell[col-id='total|final']").length === 4`, "the 4 units of 主功能区")
+	p.eval(`[...document.querySelectorAll(".ag-cell[col-id=group]")].map(c => c.textContent)`, &groups)
+	for _, g := range groups {
+		if g != "主功能区" {
+			t.Errorf("group filter 主功能区 shows a unit of %q", g)
+		}
+	}
+	p.choose("#group", "", "change")
+	p.waitJS(`document.querySelectorAll(".ag-cell[col-id='total|final']").length === 14`, "14 rows again")
+
+	// 石庄镇 is incomplete in the seed (no res_actual): its total is marked and names the
+	// missing metric on hover.
+	var metric struct{ Title string }
+	s.call(t, testAdminToken, "GET", base+"/metrics/res_actual", "", &metric)
+	total := cellSel("shizhuang", "total|final")
+	p.waitJS(`document.querySelector(`+strconv.Quote(total)+`).classList.contains("cell-missing")`, "石庄镇's total marked incomplete")
+	var box struct{ X, Y float64 }
+	p.eval(`(r => ({x: r.x + r.width / 2, y: r.y + r.height / 2}))(document.querySelector(`+strconv.Quote(total)+`).getBoundingClientRect())`, &box)
+	p.run(chromedp.ActionFunc(func(ctx context.Context) error {
+		return input.DispatchMouseEvent(input.MouseMoved, box.X, box.Y).Do(ctx)
+	}))
+	p.waitJS(`[document.querySelector(`+strconv.Quote(total)+`), ...document.querySelectorAll(`+strconv.Quote(total+" *")+`)].some(e => (e.getAttribute("title") ?? "").includes(`+strconv.Quote(metric.Title)+`))`, "the missing metric named on hover")
+
 	// Click 石庄镇's res_enrol cell and read its explanation, checked against the API.
 	var detail struct {
 		Explanation struct {
@@ -440,6 +477,12 @@ func TestConsole(t *testing.T) {
 		p.run(chromedp.KeyEvent("a", chromedp.KeyModifiers(input.ModifierCtrl)),
 			chromedp.ActionFunc(func(ctx context.Context) error { return input.InsertText(f).Do(ctx) }))
 	}
+	// Completions: typing the start of a name offers the scheme's metrics and outputs.
+	typeFormula("res_")
+	p.run(chromedp.KeyEvent("a"))
+	p.waitJS(`[...document.querySelectorAll(".cm-tooltip-autocomplete li")].some(li => li.textContent.includes("res_actual"))`, "res_actual offered")
+	p.shot("formula-completions")
+	p.run(chromedp.KeyEvent("\u001b")) // Escape closes the list
 	typeFormula(bad)
 	col := strconv.Itoa(problem.Errors[0].Column)
 	p.waitJS(`document.querySelector(".formula-error[data-column='`+col+`']")`, "the error at column "+col)
@@ -507,8 +550,8 @@ func TestConsole(t *testing.T) {
 	// original formula.
 	p.goTo(s.url + "/#/s/" + code + "/revisions")
 	p.waitJS(`document.querySelector("tr[data-revision='2']")`, "revision 2 in the list")
-	p.run(chromedp.SetValue("#rev-a", "1", chromedp.ByQuery), chromedp.SetValue("#rev-b", "2", chromedp.ByQuery))
-	p.eval(`["#rev-a", "#rev-b"].forEach(s => document.querySelector(s).dispatchEvent(new Event("change", {bubbles: true}))), true`, new(bool))
+	p.choose("#rev-a", "1", "change")
+	p.choose("#rev-b", "2", "change")
 	p.click("#compare")
 	p.waitText("#diff", "res_enrol")
 	if d := p.text("#diff"); !strings.Contains(d, "formula") || !strings.Contains(d, fixed) || !strings.Contains(d, original) {
@@ -603,11 +646,16 @@ func TestConsole(t *testing.T) {
 	}
 	p.shot("upload-problems")
 
+	// English by the switch, and back.
+	p.click("#lang")
+	p.waitText("nav.tabs", "Spreadsheets")
+	p.click("#lang")
+	p.waitText("nav.tabs", "表格导入导出")
+
 	// Tokens: create a unit token for 石庄镇 in the console; its secret is shown once.
 	p.goTo(s.url + "/#/tokens")
 	p.fill("#token-name", "shizhuang-clerk")
-	p.run(chromedp.SetValue("#token-role", "unit", chromedp.ByQuery))
-	p.eval(`document.querySelector("#token-role").dispatchEvent(new Event("change", {bubbles: true})), true`, new(bool))
+	p.choose("#token-role", "unit", "change")
 	p.fill("#token-scheme", code)
 	p.fill("#token-unit", "shizhuang")
 	p.click("#token-create")

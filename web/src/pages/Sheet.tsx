@@ -31,6 +31,8 @@ export function SheetPage({ code, query }: { code: string; query: URLSearchParam
   const [titles, setTitles] = useState(new Map<string, string>());
   const gridApi = useRef<GridApi<SheetRow> | null>(null);
   const filter = useRef({ group: "", search: "" });
+  const modeRef = useRef(mode);
+  modeRef.current = mode;
 
   useEffect(() => {
     const need: ("final" | "self")[] = mode === "compare" ? ["final", "self"] : [mode];
@@ -86,7 +88,7 @@ export function SheetPage({ code, query }: { code: string; query: URLSearchParam
         const id = e.colDef.colId ?? "";
         const [key, part] = id.split("|");
         if (!e.data || !key) return;
-        const layer = part === "self" || (!part && mode === "self") ? "self" : "final";
+        const layer = part === "self" || (!part && modeRef.current === "self") ? "self" : "final";
         setSelected({ unit: e.data.code, code: key === "name" || key === "group" ? "total" : key, layer });
       },
     }),
