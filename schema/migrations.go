@@ -26,6 +26,7 @@ func migrations() *migrate.Migrations {
 	})
 	ms.Add(migrationTokensAudit())
 	ms.Add(migrationLayerWindows())
+	ms.Add(migrationPublications())
 	return ms
 }
 

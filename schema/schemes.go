@@ -295,12 +295,18 @@ func (s *Store) UpdateScheme(ctx context.Context, code string, fn func(*formulas
 
 // DeleteScheme deletes a scheme with its revisions, roster and values. Its history stays: the
 // value history, and the audit log, which records the deletion (by the author and reason of
-// ctx, see WithWho and WithReason) with the last document and roster.
+// ctx, see WithWho and WithReason) with the last document and roster. A scheme with a
+// publication is not deleted (Conflict): publications never go away.
 func (s *Store) DeleteScheme(ctx context.Context, code string, opts ...WriteOption) error {
 	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		row, err := lockScheme(ctx, tx, code, opts...)
 		if err != nil {
 			return err
+		}
+		if published, err := hasPublication(ctx, tx, code); err != nil {
+			return err
+		} else if published {
+			return Errorf(Conflict, "", "scheme %q has published results, which never change or go away: it cannot be deleted", code)
 		}
 		sc, err := loadRevision(ctx, tx, code, row.Revision)
 		if err != nil {

@@ -60,4 +60,9 @@ func (a *api) routes(app *fiber.App) {
 
 	a.route(v1, v1Prefix, "GET", "/schemes/:code/layers", a.listWindows)
 	a.route(v1, v1Prefix, "PUT", "/schemes/:code/layers/:layer", a.putWindow)
+
+	a.route(v1, v1Prefix, "POST", "/schemes/:code/publications", a.createPublication)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/publications", a.listPublications)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/publications/:n", a.getPublication)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/publications/:n/results/:unit", a.getPublishedUnit)
 }
