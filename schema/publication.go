@@ -179,19 +179,11 @@ func (s *Store) Publish(ctx context.Context, code string, spec PublicationSpec, 
 		if err != nil {
 			return err
 		}
-		sc, err := loadRevision(ctx, tx, code, row.Revision)
+		frozen, err := freeze(ctx, tx, code, layer)
 		if err != nil {
 			return err
 		}
-		units, err := loadRoster(ctx, tx, code, Page{}, false)
-		if err != nil {
-			return err
-		}
-		values, err := layerValues(ctx, tx, code, layer)
-		if err != nil {
-			return err
-		}
-		doc := &Document{Scheme: *sc, Units: units}
+		doc, values, sc := frozen.Document, frozen.Values, &frozen.Document.Scheme
 		ev, err := EvaluatePublished(doc, layer, values, row.DataVersion)
 		if err != nil {
 			return err
@@ -298,6 +290,17 @@ func (s *Store) GetPublication(ctx context.Context, code string, n int) (*Public
 // HasPublication reports whether a scheme has a publication (of any layer).
 func hasPublication(ctx context.Context, db bun.IDB, code string) (bool, error) {
 	return db.NewSelect().Model((*publicationRow)(nil)).Where("scheme_code = ?", code).Exists(ctx)
+}
+
+// needReason refuses a change without a reason (WithReason, the X-Reason header) to a scheme
+// that has a publication: corrections after an announcement must say why, so that the next
+// publication's diff explains itself.
+func needReason(ctx context.Context, db bun.IDB, code string) error {
+	published, err := hasPublication(ctx, db, code)
+	if err != nil || !published {
+		return err
+	}
+	return Errorf(Invalid, "reason", "scheme %q has published results: a change of its values or formulas needs a reason (X-Reason)", code)
 }
 
 func getPublication(ctx context.Context, db bun.IDB, code string, n int) (*publicationRow, error) {

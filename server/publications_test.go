@@ -62,12 +62,50 @@ func TestPublications(t *testing.T) {
 			t.Errorf("the explanation of publication 1 changed:\n%s\n%s", wasRow, now)
 		}
 
+		// Publish again: the diff lists u2 alone, with the value and the formula that moved it.
+		e.runScenarios(t, []scenario{
+			{name: "OK/publish 2", method: "POST", url: pubs, header: map[string]string{"X-Reason": "复核后"}, body: `{}`, status: 201,
+				want: []string{`"number":2`, `"revision":2`, `"title":"Tiny"`}},
+			{name: "OK/diff", method: "GET", url: pubs + "/1/diff/2", status: 200, want: []string{
+				`"from":{"publication":1,"layer":"final","revision":1`, `"to":{"publication":2,"layer":"final","revision":2`,
+				`"units":[{"unit":"u2","name":"Two","group":"b","old_total":8.5,"new_total":8,"delta":-0.5,"old_grade":"good","new_grade":"good","old_rank":2,"new_rank":2,"old_group_rank":1,"new_group_rank":1,"cells":[` +
+					`{"code":"work","title":"Work","old":8.5,"new":8,"delta":-0.5},{"code":"done","title":"Done","old":5.5,"new":6,"delta":0.5},` +
+					`{"code":"ontime","title":"On time","old":3,"new":2,"delta":-1},{"code":"rate","title":"Rate","old":95,"new":100,"delta":5}]}]`,
+				`"unchanged":2`,
+				`"values":[{"unit":"u2","metric":"actual","old":95,"new":100,"who":"admin-env","reason":"复核"`,
+				`{"kind":"item","target":"ontime","action":"update","revision":2,"old":{"formula":"4 - late"},"new":{"formula":"4 - 2 * late"},"who":"admin-env","reason":"细则"`,
+			}},
+			{name: "OK/diff live", method: "GET", url: pubs + "/2/diff/live", status: 200, want: []string{`"units":[]`, `"unchanged":3`, `"values":[]`, `"formulas":[]`}},
+			{name: "OK/diff csv", method: "GET", url: pubs + "/1/diff/2?format=csv", status: 200,
+				want: []string{"tiny,第1次公布 → 第2次公布\r\n单位代码,单位名称,组别,原总分,新总分,变化,", "u2,Two,b,8.5,8,-0.5,good,good,2,2,1,1,Work: 8.5 → 8; Done: 5.5 → 6; On time: 3 → 2; Rate: 95 → 100\r\n",
+					"u2,actual,95,100,,,admin-env,复核,"}},
+			{name: "ErrDiffNotNumber", method: "GET", url: pubs + "/x/diff/2", status: 400, badRequest: true},
+			{name: "ErrDiffBadSide", method: "GET", url: pubs + "/1/diff/now", status: 400, badRequest: true},
+			{name: "ErrDiffNotFound", method: "GET", url: pubs + "/1/diff/7", status: 404},
+			{name: "ErrDiffUnitToken", method: "GET", url: pubs + "/1/diff/2", header: unit, status: 403},
+		})
+		resp, data := e.do(t, "GET", pubs+"/1/diff/2?format=xlsx", "", "", nil)
+		if resp.StatusCode != 200 {
+			t.Fatalf("diff xlsx: %d %s", resp.StatusCode, data)
+		}
+		book, err := excelize.OpenReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rows, _ := book.GetRows("变化"); len(rows) != 2 || rows[1][0] != "u2" || rows[1][5] != "-0.5" {
+			t.Errorf("diff workbook: %q", rows)
+		}
+		if rows, _ := book.GetRows("规则变化"); len(rows) != 3 || rows[2][1] != "ontime" || rows[2][7] != "细则" {
+			t.Errorf("diff workbook rules: %q", rows)
+		}
+		book.Close()
+
 		// The workbook has the hash on its results sheet and in its properties.
 		var pub struct{ Hash string }
 		if err := json.Unmarshal(was, &pub); err != nil || len(pub.Hash) != 64 {
 			t.Fatalf("hash %q: %v", pub.Hash, err)
 		}
-		resp, data := e.do(t, "GET", pubs+"/1?format=xlsx", "", "", nil)
+		resp, data = e.do(t, "GET", pubs+"/1?format=xlsx", "", "", nil)
 		if resp.StatusCode != 200 {
 			t.Fatalf("xlsx: %d %s", resp.StatusCode, data)
 		}

@@ -65,4 +65,5 @@ func (a *api) routes(app *fiber.App) {
 	a.route(v1, v1Prefix, "GET", "/schemes/:code/publications", a.listPublications)
 	a.route(v1, v1Prefix, "GET", "/schemes/:code/publications/:n", a.getPublication)
 	a.route(v1, v1Prefix, "GET", "/schemes/:code/publications/:n/results/:unit", a.getPublishedUnit)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/publications/:a/diff/:b", a.getDiff)
 }
