@@ -65,6 +65,42 @@ func TestPublications(t *testing.T) {
 			t.Fatalf("published totals %v", totals)
 		}
 
+		// After a publication every change of values or formulas needs a reason; nothing is
+		// saved without one, and a write that changes nothing needs none.
+		_, dv := mustVersion(t, s, code)
+		for name, write := range map[string]func() error{
+			"patch": func() error {
+				return s.PatchValues(ctx, code, "xinbei", LayerFinal, map[string]any{"res_actual": 98}, "")
+			},
+			"import": func() error {
+				return s.SetValues(WithImport(ctx, "x.csv"), code, LayerSelf, map[string]map[string]any{"xicheng": {"res_actual": 1}}, "")
+			},
+			"formula": func() error {
+				_, _, err := s.UpdateScheme(ctx, code, func(sc *formulas.Scheme) error {
+					sc.Items[1].Formula = "10"
+					return nil
+				}, "", "message is not a reason")
+				return err
+			},
+			"restore": func() error {
+				_, _, err := s.RestoreRevision(ctx, code, 1, "")
+				return err
+			},
+		} {
+			err := write()
+			var se *Error
+			if ErrorKind(err) != Invalid || !errors.As(err, &se) || se.Field != "reason" ||
+				!strings.Contains(se.Message, "has published results: a change of its values or formulas needs a reason (X-Reason)") {
+				t.Errorf("%s without a reason: %v", name, err)
+			}
+		}
+		if rev, dv2 := mustVersion(t, s, code); rev != 1 || dv2 != dv {
+			t.Fatalf("refused writes changed the scheme: revision %d, data version %d → %d", rev, dv, dv2)
+		}
+		if err := s.PatchValues(ctx, code, "xinbei", LayerFinal, map[string]any{"res_actual": 95}, ""); err != nil {
+			t.Fatalf("a write that changes nothing: %v", err)
+		}
+
 		// Correct a value and a formula; the publication does not move.
 		if err := s.PatchValues(WithReason(ctx, "复核更正"), code, "xinbei", LayerFinal, map[string]any{"res_actual": 98}, ""); err != nil {
 			t.Fatal(err)

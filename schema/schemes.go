@@ -402,8 +402,14 @@ func bumpData(ctx context.Context, tx bun.IDB, code string, now time.Time) error
 	return err
 }
 
-// saveRevision stores sc as revision rev and makes it the scheme's current one.
+// saveRevision stores sc as revision rev and makes it the scheme's current one. Once the
+// scheme has a publication, the change needs a reason (see needReason).
 func saveRevision(ctx context.Context, tx bun.IDB, row *schemeRow, sc *formulas.Scheme, rev int, who, message string, now time.Time) error {
+	if Reason(ctx) == "" {
+		if err := needReason(ctx, tx, row.Code); err != nil {
+			return err
+		}
+	}
 	if err := insertRevision(ctx, tx, sc, rev, who, message, now); err != nil {
 		return err
 	}

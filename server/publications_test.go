@@ -49,6 +49,10 @@ func TestPublications(t *testing.T) {
 		_, wasRow := e.do(t, "GET", pubs+"/1/results/u2", "", "", nil)
 		// Correct u2 and change a formula: the live sheet moves, the publication does not.
 		e.runScenarios(t, []scenario{
+			{name: "ErrCorrectNoReason", method: "PATCH", url: "/api/v1/schemes/tiny/units/u2/values",
+				body: `{"actual": 100}`, status: 422, want: []string{`"field":"reason"`, "needs a reason (X-Reason)"}},
+			{name: "ErrFormulaNoReason", method: "PATCH", url: "/api/v1/schemes/tiny/items/ontime?message=harsher",
+				body: `{"formula": "4 - 2 * late"}`, status: 422, want: []string{`"field":"reason"`}},
 			{name: "OK/correct", method: "PATCH", url: "/api/v1/schemes/tiny/units/u2/values", header: map[string]string{"X-Reason": "复核"},
 				body: `{"actual": 100}`, status: 200},
 			{name: "OK/formula", method: "PATCH", url: "/api/v1/schemes/tiny/items/ontime", header: map[string]string{"X-Reason": "细则"},
