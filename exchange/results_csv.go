@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/rubric-dev/rubric/formulas"
 )
@@ -36,9 +37,11 @@ func WriteCSV(w io.Writer, p *formulas.Program, results []formulas.Result, opts 
 	cw.UseCRLF = true
 	record := make([]string, len(cols))
 	for i := range cols {
-		record[i] = cols[i].title
+		// Titles come from the scheme document, which anyone who may save a scheme writes:
+		// a header is guarded like a data cell (issue 11).
+		record[i] = safeText(cols[i].title)
 		if opts.HeaderCodes {
-			record[i] = cols[i].code
+			record[i] = safeText(cols[i].code)
 		}
 	}
 	if err := cw.Write(record); err != nil {
@@ -67,11 +70,31 @@ func WriteCSV(w io.Writer, p *formulas.Program, results []formulas.Result, opts 
 }
 
 // safeText keeps a spreadsheet from running text as a formula (CSV injection): text starting
-// with =, +, -, @, a tab or a carriage return gets a leading apostrophe, which Excel hides.
-// ReadValues takes it off again.
+// with =, +, -, @, a tab, a carriage return or a line feed — or with one of =+-@ (or their
+// full-width forms, which some spreadsheets read as the ASCII ones) after leading spaces —
+// gets a leading apostrophe, which Excel hides. ReadValues takes it off again (unguard).
 func safeText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if s == "" {
+		return s
+	}
+	if strings.ContainsRune("\t\r\n", rune(s[0])) {
 		return "'" + s
+	}
+	if t := strings.TrimLeft(s, " \u3000"); t != "" {
+		if r, _ := utf8.DecodeRuneInString(t); strings.ContainsRune(formulaStarts, r) {
+			return "'" + s
+		}
+	}
+	return s
+}
+
+// formulaStarts are the characters that make a spreadsheet read a cell as a formula.
+const formulaStarts = "=+-@＝＋－＠"
+
+// unguard takes off the apostrophe safeText put before text.
+func unguard(s string) string {
+	if t, ok := strings.CutPrefix(s, "'"); ok && safeText(t) != t {
+		return t
 	}
 	return s
 }

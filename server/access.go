@@ -51,7 +51,11 @@ var accessRules = map[string]Rule{
 	"GET /healthz":      RulePublic,
 	"GET /openapi.yaml": RulePublic,
 	"GET /docs":         RulePublic,
+	"GET /":             RulePublic,
+	"GET /console.js":   RulePublic,
+	"GET /console.css":  RulePublic,
 
+	"GET /api/v1/token":            RuleSchemes,
 	"GET /api/v1/tokens":           RuleAdmin,
 	"POST /api/v1/tokens":          RuleAdmin,
 	"DELETE /api/v1/tokens/{name}": RuleAdmin,

@@ -108,11 +108,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.err.Error() != "" {
-			fmt.Fprintln(stderr, "rubric:", ee.err)
+			fmt.Fprintln(stderr, "rubric:", redactSecrets(ee.err.Error()))
 		}
 		return ee.code
 	}
-	fmt.Fprintln(stderr, "rubric:", err)
+	fmt.Fprintln(stderr, "rubric:", redactSecrets(err.Error()))
 	return 1
 }
 
@@ -128,9 +128,9 @@ func envOr(getenv func(string) string, name, def string) string {
 func newLogger(w io.Writer, format string) (*slog.Logger, error) {
 	switch format {
 	case "", "text":
-		return slog.New(slog.NewTextHandler(w, nil)), nil
+		return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{ReplaceAttr: redactAttr})), nil
 	case "json":
-		return slog.New(slog.NewJSONHandler(w, nil)), nil
+		return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{ReplaceAttr: redactAttr})), nil
 	}
 	return nil, usageError("log format %q: use text or json", format)
 }

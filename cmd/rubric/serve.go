@@ -90,7 +90,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.ln = ln
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.app.Listener(ln) }()
-	m.Logger.Info("listening", "addr", ln.Addr().String(), "url", m.URL(), "db", m.DB, "version", version)
+	m.Logger.Info("listening", "addr", ln.Addr().String(), "url", m.URL(), "db", redact(m.DB), "version", version)
 	return nil
 }
 
