@@ -376,7 +376,7 @@ func EvaluatePublished(doc *Document, layer string, values map[string]map[string
 			}
 		}
 	}
-	sheet := prog.Evaluate(rows)
+	sheet := prog.EvaluateLayer(rows, layer)
 	results := sheet.Results()
 	units, err := formulas.AppendResultsJSON(nil, results)
 	if err != nil {

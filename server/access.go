@@ -109,6 +109,7 @@ var accessRules = map[string]Rule{
 	"GET /api/v1/schemes/{code}/publications/{n}":                RuleRead,
 	"GET /api/v1/schemes/{code}/publications/{n}/results/{unit}": RuleUnitRead,
 	"GET /api/v1/schemes/{code}/publications/{a}/diff/{b}":       RuleRead,
+	"GET /api/v1/schemes/{code}/results/compare":                 RuleRead,
 }
 
 // AccessRules returns a copy of the table of access rules, for tests and documentation.

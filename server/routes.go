@@ -56,6 +56,7 @@ func (a *api) routes(app *fiber.App) {
 	a.route(v1, v1Prefix, "GET", "/schemes/:code/template", a.getTemplate)
 
 	a.route(v1, v1Prefix, "GET", "/schemes/:code/results", a.getResults)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/results/compare", a.compareResults) // before :unit
 	a.route(v1, v1Prefix, "GET", "/schemes/:code/results/:unit", a.getUnitResult)
 
 	a.route(v1, v1Prefix, "GET", "/schemes/:code/revisions", a.listRevisions)
