@@ -646,6 +646,33 @@ func TestConsole(t *testing.T) {
 	}
 	p.shot("upload-problems")
 
+	// A good file: the dry run lists the change, old and new, and saves nothing; confirming
+	// saves it.
+	good := fillTemplate(t, tmpl, map[string]map[string]any{"dingyan": {"res_actual": 30001}})
+	goodFile := filepath.Join(t.TempDir(), "good.xlsx")
+	if err := os.WriteFile(goodFile, good, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p.run(chromedp.SetUploadFiles("#upload", []string{goodFile}, chromedp.ByQuery))
+	p.click("#dry-run")
+	p.waitJS(`document.querySelector("#import-result")`, "the dry run's changes")
+	var changes []string
+	p.eval(`[...document.querySelectorAll("#import-result tbody tr")].map(r => r.innerText.split("\t").join(" "))`, &changes)
+	var dingyan struct {
+		Values map[string]struct{ Value any } `json:"values"`
+	}
+	s.call(t, testAdminToken, "GET", base+"/units/dingyan/values", "", &dingyan)
+	if want := fmt.Sprintf("dingyan res_actual %v 30001", dingyan.Values["res_actual"].Value); len(changes) != 1 || changes[0] != want {
+		t.Errorf("dry run lists %q, want [%q]", changes, want)
+	}
+	p.shot("upload-dry-run")
+	p.click("#confirm-import")
+	p.waitText("#status", "已导入 1 个值")
+	s.call(t, testAdminToken, "GET", base+"/units/dingyan/values", "", &dingyan)
+	if v := dingyan.Values["res_actual"].Value; v != 30001.0 {
+		t.Errorf("dingyan's res_actual after the import: %v, want 30001", v)
+	}
+
 	// English by the switch, and back.
 	p.click("#lang")
 	p.waitText("nav.tabs", "Spreadsheets")
