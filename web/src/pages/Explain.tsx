@@ -3,7 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, problemText, type Schemas } from "../api/client";
 import { t } from "../i18n";
-import { can } from "../main";
+import { can } from "../session";
 import { formatValue } from "../logic";
 
 type Detail = Schemas["UnitResultDetail"];

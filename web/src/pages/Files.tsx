@@ -4,7 +4,7 @@
 import { useState } from "preact/hooks";
 import { api, download, problemText, type Layer, type Schemas } from "../api/client";
 import { t } from "../i18n";
-import { can, me } from "../main";
+import { can, me } from "../session";
 import { formatValue } from "../logic";
 import { SchemeNav } from "./SchemeNav";
 

@@ -3,7 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, problemText, type Schemas } from "../api/client";
 import { t } from "../i18n";
-import { can } from "../main";
+import { can } from "../session";
 import { revisionDiff, type Change } from "../logic";
 import { SchemeNav } from "./SchemeNav";
 

@@ -5,7 +5,7 @@ import type { CellClassParams, ColDef, ColGroupDef, GridApi, ITooltipParams, Val
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { api, problemText, type Column, type Sheet, type UnitResult } from "../api/client";
 import { t } from "../i18n";
-import { can, me } from "../main";
+import { can, me } from "../session";
 import { cellProblem, columnTree, difference, formatValue, headerName, mergeLayers, rowMatches, type ColumnNode, type SheetRow } from "../logic";
 import { Grid } from "./Grid";
 import { ExplainCell } from "./Explain";

@@ -3,7 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, problemText, reasonHeaders, type Layer, type Schemas } from "../api/client";
 import { t } from "../i18n";
-import { can, me } from "../main";
+import { can, me } from "../session";
 import { formatValue } from "../logic";
 import { SchemeNav } from "./SchemeNav";
 
