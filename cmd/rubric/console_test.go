@@ -450,6 +450,9 @@ func TestConsole(t *testing.T) {
 		t.Errorf("explained value %q, API %v", got, want.Value)
 	}
 	p.waitText("#explain-criteria", item.Criteria)
+	if got := p.text("#explain-missing"); !strings.Contains(got, metric.Title+"（res_actual）") {
+		t.Errorf("the explanation's missing metric: %q", got)
+	}
 	if !strings.Contains(p.text("#explain"), want.Formula) {
 		t.Errorf("explanation without the formula %q:\n%s", want.Formula, p.text("#explain"))
 	}
@@ -558,6 +561,8 @@ func TestConsole(t *testing.T) {
 		t.Errorf("diff of 1 → 2:\n%s", d)
 	}
 	p.shot("revisions")
+	p.click("tr[data-revision='1'] button.restore")
+	p.waitText("tr[data-revision='1'] button.restore", "确认恢复第 1 版")
 	p.click("tr[data-revision='1'] button.restore")
 	p.waitText("#status", "已恢复为新修订 3")
 	s.call(t, testAdminToken, "GET", base+"/items/res_enrol", "", &item)

@@ -122,6 +122,8 @@ const zh = {
   vetoed: "一票否决",
   publications: "发布",
   newErrors: "将出错的单元格",
+  entered: "填报值",
+  confirmRestore: "确认恢复第 {0} 版？",
 };
 
 type Key = keyof typeof zh;
@@ -245,6 +247,8 @@ const en: Record<Key, string> = {
   vetoed: "Vetoed",
   publications: "Publications",
   newErrors: "Cells that become errors",
+  entered: "Value",
+  confirmRestore: "Restore revision {0}?",
 };
 
 export const catalogue = { zh, en };

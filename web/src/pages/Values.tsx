@@ -26,7 +26,7 @@ function show(v: unknown): string {
 
 export function ValuesPage({ code, unit }: { code: string; unit: string }) {
   const own = me.get()?.role === "unit";
-  const layer: Layer = own ? "self" : "final";
+  const [layer, setLayer] = useState<Layer>(own ? "self" : "final");
   const [units, setUnits] = useState<Schemas["Unit"][]>([]);
   const [metrics, setMetrics] = useState<Metric[]>([]);
   const [stored, setStored] = useState<Schemas["UnitValues"]["values"]>({});
@@ -57,7 +57,7 @@ export function ValuesPage({ code, unit }: { code: string; unit: string }) {
     api.GET("/api/v1/schemes/{code}/metrics", { params: { path: { code }, query: { limit: 500 } } }).then(({ data }) => setMetrics(data?.items ?? []));
     api.GET("/api/v1/schemes/{code}/units", { params: { path: { code }, query: { limit: 500 } } }).then(({ data }) => setUnits(data?.items ?? []));
   }, []);
-  useEffect(() => void load(), [u]);
+  useEffect(() => void load(), [u, layer]);
 
   const set = (k: string, part: keyof Field, val: string) => setFields((f) => ({ ...f, [k]: { ...{ value: "", note: "" }, ...f[k], [part]: val } }));
   const save = async (e: Event) => {
@@ -78,10 +78,16 @@ export function ValuesPage({ code, unit }: { code: string; unit: string }) {
     setReason("");
     await load();
   };
-  const writable = own ? can("writeSelf") : can("writeFinal");
+  const writable = layer === "self" ? can("writeSelf") : can("writeFinal");
   return (
     <section class="values-page">
       <SchemeNav code={code} active="values" />
+      {me.get()?.role === "admin" && (
+        <select id="values-layer" value={layer} onChange={(e) => setLayer(e.currentTarget.value as Layer)}>
+          <option value="final">{t("layerFinal")}</option>
+          <option value="self">{t("layerSelf")}</option>
+        </select>
+      )}{" "}
       {!own && (
         <select id="unit" value={u} onChange={(e) => (location.hash = `#/s/${code}/values/${e.currentTarget.value}`)}>
           <option value="">{t("unit")}…</option>
@@ -97,7 +103,7 @@ export function ValuesPage({ code, unit }: { code: string; unit: string }) {
           </p>
           <form onSubmit={save} id="values-form">
             <table class="list form">
-              <thead><tr><th>{t("metric")}</th><th>{t("value")}</th><th>{t("note")}</th></tr></thead>
+              <thead><tr><th>{t("metric")}</th><th>{t("entered")}</th><th>{t("note")}</th></tr></thead>
               <tbody>
                 {metrics.map((m) => {
                   const f = fields[m.code] ?? { value: "", note: "" };
