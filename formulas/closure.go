@@ -93,6 +93,9 @@ func (b *builder) node(n ast.Node) evalFn {
 	case *ast.BinaryNode:
 		return b.binary(n)
 	case *ast.ConditionalNode:
+		if live, ok := b.c.liveBranch(n); ok {
+			return b.node(live) // a condition on params only: one branch for good (static.go)
+		}
 		cond, yes, no := b.node(n.Cond), b.node(n.Exp1), b.node(n.Exp2)
 		return func(sh *Sheet, r int) val {
 			v := cond(sh, r)
@@ -200,10 +203,7 @@ func (b *builder) binary(n *ast.BinaryNode) evalFn {
 				return num(a.n + c.n)
 			}
 			if a.k == kStr && c.k == kStr {
-				if len(a.s)+len(c.s) > MaxTextLength {
-					return fail("the text would be %d bytes long; at most %d are allowed", len(a.s)+len(c.s), MaxTextLength)
-				}
-				return str(a.s + c.s)
+				return sh.joinText(a.s, c.s)
 			}
 			return bad(op, a, c)
 		}
@@ -585,7 +585,7 @@ func gradeOf(grades []Grade, x float64) val {
 		return null("no grade bands")
 	}
 	for _, g := range grades {
-		if compare(x, g.Min) >= 0 {
+		if g.Holds(x) {
 			return str(g.Label)
 		}
 	}

@@ -14,6 +14,7 @@ type Sheet struct {
 	index map[string]int
 	cols  []column
 	ranks map[int]*rankState // rank columns kept sorted for updates
+	text  int                // bytes of text held by computed cells (see MaxSheetText)
 }
 
 // Evaluate computes every cell of the sheet for rows, column by column in dependency order.
@@ -124,7 +125,7 @@ func (sh *Sheet) computeColumn(id int) {
 	}
 	c := &sh.cols[id]
 	for r := range sh.units {
-		c.set(r, sh.cell(col, r))
+		sh.store(c, r, sh.cell(col, r))
 	}
 }
 
@@ -182,6 +183,11 @@ func (sh *Sheet) blocked(reads []int, r int) (val, bool) {
 		case kNull:
 			return sh.nullFrom(d, r), true
 		case kErr:
+			if sh.p.cols[d].role == roleCall {
+				// A column function's error has no cell of its own to show in: the
+				// formula calling it shows it.
+				return sh.cols[d].get(r), true
+			}
 			return null(sh.p.cols[d].name), true
 		}
 	}

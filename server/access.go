@@ -100,6 +100,9 @@ var accessRules = map[string]Rule{
 	"GET /api/v1/schemes/{code}/revisions":                     RuleRead,
 	"GET /api/v1/schemes/{code}/revisions/{revision}":          RuleRead,
 	"POST /api/v1/schemes/{code}/revisions/{revision}/restore": RuleAdmin,
+
+	"GET /api/v1/schemes/{code}/layers":         RuleDesign,
+	"PUT /api/v1/schemes/{code}/layers/{layer}": RuleAdmin,
 }
 
 // AccessRules returns a copy of the table of access rules, for tests and documentation.

@@ -61,4 +61,7 @@ func (a *api) routes(app *fiber.App) {
 	a.route(v1, v1Prefix, "GET", "/schemes/:code/revisions", a.listRevisions)
 	a.route(v1, v1Prefix, "GET", "/schemes/:code/revisions/:revision", a.getRevision)
 	a.route(v1, v1Prefix, "POST", "/schemes/:code/revisions/:revision/restore", a.restoreRevision)
+
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/layers", a.listWindows)
+	a.route(v1, v1Prefix, "PUT", "/schemes/:code/layers/:layer", a.putWindow)
 }
