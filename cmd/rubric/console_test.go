@@ -605,6 +605,25 @@ func TestConsole(t *testing.T) {
 	p.waitText("#history", newActual)
 	p.shot("values")
 
+	// Close the final layer for entry: the form is disabled; reopen it with a reason.
+	p.waitText("#window", "开放填报")
+	p.click("#window-toggle")
+	p.waitText("#window", "已关闭填报")
+	p.waitJS(`document.querySelector("#v-res_actual").disabled && document.querySelector("#save-values").disabled`, "the form disabled")
+	p.fill("#reason", "补录材料")
+	p.click("#window-toggle")
+	p.waitText("#window", "开放填报")
+	p.waitJS(`!document.querySelector("#v-res_actual").disabled`, "the form enabled again")
+	var windows struct {
+		Items []struct{ Layer, State, Reason string }
+	}
+	s.call(t, testAdminToken, "GET", base+"/layers", "", &windows)
+	for _, w := range windows.Items {
+		if w.Layer == "final" && (w.State != "open" || w.Reason != "补录材料") {
+			t.Errorf("final layer after reopening: %+v", w)
+		}
+	}
+
 	// Upload a template with one bad cell: the problem is listed with its row and column, and
 	// nothing is saved.
 	var tmpl []byte

@@ -6,6 +6,7 @@ import { t } from "../i18n";
 import { can, me } from "../session";
 import { formatValue } from "../logic";
 import { SchemeNav } from "./SchemeNav";
+import { WindowBar } from "./Window";
 
 type Metric = Schemas["Metric"];
 type Field = { value: string; note: string };
@@ -34,6 +35,7 @@ export function ValuesPage({ code, unit }: { code: string; unit: string }) {
   const [reason, setReason] = useState("");
   const [status, setStatus] = useState("");
   const [total, setTotal] = useState<Schemas["UnitResult"] | null>(null);
+  const [open, setOpen] = useState(true);
   const [history, setHistory] = useState<Schemas["HistoryEntry"][]>([]);
   const u = unit || (own ? me.get()?.unit ?? "" : "");
 
@@ -78,7 +80,8 @@ export function ValuesPage({ code, unit }: { code: string; unit: string }) {
     setReason("");
     await load();
   };
-  const writable = layer === "self" ? can("writeSelf") : can("writeFinal");
+  const roleMay = layer === "self" ? can("writeSelf") : can("writeFinal");
+  const writable = open && roleMay;
   return (
     <section class="values-page">
       <SchemeNav code={code} active="values" />
@@ -94,6 +97,7 @@ export function ValuesPage({ code, unit }: { code: string; unit: string }) {
           {units.map((x) => <option key={x.code} value={x.code}>{x.name}</option>)}
         </select>
       )}
+      <WindowBar code={code} layer={layer} reason={reason} onChange={setOpen} />
       {u && (
         <>
           <p class="summary" id="unit-total">
@@ -125,10 +129,10 @@ export function ValuesPage({ code, unit }: { code: string; unit: string }) {
                 })}
               </tbody>
             </table>
-            {writable && (
+            {roleMay && (
               <div class="actions">
                 <input id="reason" placeholder={t("reason")} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
-                <button type="submit" class="primary" id="save-values">{t("save")}</button>
+                <button type="submit" class="primary" id="save-values" disabled={!open}>{t("save")}</button>
                 <span id="status">{status}</span>
               </div>
             )}
