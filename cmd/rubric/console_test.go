@@ -697,9 +697,12 @@ func TestConsole(t *testing.T) {
 		t.Errorf("dingyan's res_actual after the import: %v, want 30001", v)
 	}
 
-	// English by the switch, and back.
+	// English by the switch, and back; the sheet's headers follow.
+	p.goTo(s.url + "/#/s/" + code)
+	p.waitJS(`document.querySelector(".ag-header-cell[col-id='total|final']")`, "the sheet")
 	p.click("#lang")
 	p.waitText("nav.tabs", "Spreadsheets")
+	p.waitText(".ag-header-cell[col-id='total|final']", "Total")
 	p.click("#lang")
 	p.waitText("nav.tabs", "表格导入导出")
 

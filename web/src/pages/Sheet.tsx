@@ -4,7 +4,8 @@
 import type { CellClassParams, ColDef, ColGroupDef, GridApi, ITooltipParams, ValueGetterParams } from "ag-grid-community";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { api, problemText, type Column, type Sheet, type UnitResult } from "../api/client";
-import { t } from "../i18n";
+import { lang, t } from "../i18n";
+import { useSignal } from "../signal";
 import { me } from "../session";
 import { cellProblem, columnTree, difference, formatValue, headerName, mergeLayers, rowMatches, type ColumnNode, type SheetRow } from "../logic";
 import { Grid } from "./Grid";
@@ -22,6 +23,7 @@ function cell(r: UnitResult | undefined, key: string) {
 }
 
 export function SheetPage({ code, query }: { code: string; query: URLSearchParams }) {
+  const language = useSignal(lang); // the headers are texts of the catalogue
   const [mode, setMode] = useState<Mode>((query.get("layer") as Mode) || "final");
   const [sheets, setSheets] = useState<{ final?: Sheet; self?: Sheet }>({});
   const [err, setErr] = useState("");
@@ -63,7 +65,7 @@ export function SheetPage({ code, query }: { code: string; query: URLSearchParam
     const sheet = sheets.final ?? sheets.self;
     if (!sheet) return [];
     return buildColumns(sheet.columns, mode, titles);
-  }, [sheets.final, sheets.self, mode, titles]);
+  }, [sheets.final, sheets.self, mode, titles, language]);
 
   useEffect(() => {
     filter.current = { group, search };
