@@ -388,6 +388,7 @@ func TestConsole(t *testing.T) {
 		t.Errorf("no 石庄镇 in the frozen column")
 	}
 
+
 	// Search by name, filter by group.
 	p.fill("#search", "石庄")
 	p.waitJS(`document.querySelectorAll(".ag-cell[col-id='total|final']").length === 1`, "one row for 石庄")
@@ -697,9 +698,27 @@ func TestConsole(t *testing.T) {
 		t.Errorf("dingyan's res_actual after the import: %v, want 30001", v)
 	}
 
+	// A unit's name is text, never markup, wherever the console shows it.
+	hostile := `九华镇<img src=x onerror="document.title='pwned'">`
+	var jiuhua map[string]any
+	s.call(t, testAdminToken, "GET", base+"/units/jiuhua", "", &jiuhua)
+	jiuhua["name"] = hostile
+	body, _ = json.Marshal(jiuhua)
+	if st := s.call(t, testAdminToken, "PUT", base+"/units/jiuhua", string(body), nil); st != 200 {
+		t.Fatalf("rename jiuhua: %d", st)
+	}
+
 	// English by the switch, and back; the sheet's headers follow.
 	p.goTo(s.url + "/#/s/" + code)
 	p.waitJS(`document.querySelector(".ag-header-cell[col-id='total|final']")`, "the sheet")
+	if got := p.text(".ag-row[row-id=jiuhua] .ag-cell[col-id=name]"); got != hostile {
+		t.Errorf("jiuhua's name shows as %q", got)
+	}
+	var imgs int
+	p.eval(`document.querySelectorAll("img").length`, &imgs)
+	if imgs != 0 {
+		t.Errorf("a unit's name became %d img elements", imgs)
+	}
 	p.click("#lang")
 	p.waitText("nav.tabs", "Spreadsheets")
 	p.waitText(".ag-header-cell[col-id='total|final']", "Total")
