@@ -70,7 +70,7 @@ func (g *diffGen) gen(t dtype, depth int) pair {
 }
 
 var (
-	floatLits = []string{"0", "1", "0.1", "0.2", "0.3", "2.5", "4.725", "97.5", "100", "1e15", "1e-7", "33.333", "0.005", "1e200", "1234.5678"}
+	floatLits = []string{"0", "1", "0.1", "0.2", "0.3", "2.5", "4.725", "97.5", "100", "1e15", "1e-7", "33.333", "0.005", "1e200", "1234.5678", "60", "90", "60.5"}
 	intLits   = []string{"0", "1", "2", "3", "5", "7", "10", "100"}
 	strLits   = []string{`""`, `"a"`, `"b"`, `"ab"`, `"甲"`}
 )
@@ -237,10 +237,13 @@ func (g *diffGen) genStr(depth int) pair {
 		v := []string{"s", "t"}[g.pick(2)]
 		return pair{v, v}
 	}
-	switch g.pick(3) {
+	switch g.pick(4) {
 	case 0:
 		a, b := g.gen(tStr, depth-1), g.gen(tStr, depth-1)
 		return pair{"(" + a.rubric + " + " + b.rubric + ")", "(" + a.ref + " + " + b.ref + ")"}
+	case 2:
+		a := g.gen(tNum, depth-1)
+		return pair{"grade(" + a.rubric + ")", "_grade(" + a.ref + ")"}
 	case 1:
 		c, a, b := g.gen(tBool, depth-1), g.gen(tStr, depth-1), g.gen(tStr, depth-1)
 		return pair{"(" + c.rubric + " ? " + a.rubric + " : " + b.rubric + ")", "(" + c.ref + " ? " + a.ref + " : " + b.ref + ")"}
@@ -261,14 +264,16 @@ func (g *diffGen) values() map[string]any {
 	}
 }
 
-// diffScheme is the scheme every case runs in: the metrics above, one output.
+// diffScheme is the scheme every case runs in: the metrics above, grade bands with an
+// exclusive bound, one output.
 func diffScheme(formula string) *Scheme {
 	return &Scheme{Code: "d", Metrics: []Metric{
 		{Code: "a", Type: TypeNumber}, {Code: "b", Type: TypeNumber}, {Code: "c", Type: TypeNumber},
 		{Code: "n", Type: TypeInteger}, {Code: "m", Type: TypeInteger},
 		{Code: "p", Type: TypeBoolean}, {Code: "q", Type: TypeBoolean},
 		{Code: "s", Type: TypeText}, {Code: "t", Type: TypeText},
-	}, Outputs: []Output{{Code: "o", Formula: formula}}}
+	}, Outputs: []Output{{Code: "o", Formula: formula}},
+		Grades: []Grade{MinGrade(90, "优"), AboveGrade(60, "中"), MinGrade(0, "差")}}
 }
 
 // errRef is a cell error of the reference implementation.
@@ -374,6 +379,16 @@ func refOptions() []expr.Option {
 			}
 			return r, nil
 		}, num2),
+		fn("_grade", func(p ...any) (any, error) {
+			// bands ≥ 90 优, > 60 中, ≥ 0 差; below every band the lowest
+			switch x := c15(f64(p[0])); {
+			case x >= 90:
+				return "优", nil
+			case x > 60:
+				return "中", nil
+			}
+			return "差", nil
+		}, new(func(float64) string)),
 		fn("_int", func(p ...any) (any, error) { return math.Trunc(c15(f64(p[0]))), nil }, num1),
 		fn("_clamp", func(p ...any) (any, error) {
 			x, lo, hi := f64(p[0]), f64(p[1]), f64(p[2])
