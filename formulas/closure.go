@@ -203,10 +203,7 @@ func (b *builder) binary(n *ast.BinaryNode) evalFn {
 				return num(a.n + c.n)
 			}
 			if a.k == kStr && c.k == kStr {
-				if len(a.s)+len(c.s) > MaxTextLength {
-					return fail("the text would be %d bytes long; at most %d are allowed", len(a.s)+len(c.s), MaxTextLength)
-				}
-				return str(a.s + c.s)
+				return sh.joinText(a.s, c.s)
 			}
 			return bad(op, a, c)
 		}

@@ -69,11 +69,13 @@ func Compile(s *Scheme) (prog *Program, warnings []Warning, err error) {
 	order := c.sort()
 	if order != nil {
 		c.check(order)
+		c.checkLookupKeys()
 	}
 	if len(c.errs) > 0 {
 		return nil, nil, c.sorted()
 	}
 	c.build(order)
+	c.checkText(order)
 	if len(c.errs) > 0 {
 		return nil, nil, c.sorted()
 	}

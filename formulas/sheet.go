@@ -14,6 +14,7 @@ type Sheet struct {
 	index map[string]int
 	cols  []column
 	ranks map[int]*rankState // rank columns kept sorted for updates
+	text  int                // bytes of text held by computed cells (see MaxSheetText)
 }
 
 // Evaluate computes every cell of the sheet for rows, column by column in dependency order.
@@ -124,7 +125,7 @@ func (sh *Sheet) computeColumn(id int) {
 	}
 	c := &sh.cols[id]
 	for r := range sh.units {
-		c.set(r, sh.cell(col, r))
+		sh.store(c, r, sh.cell(col, r))
 	}
 }
 

@@ -25,6 +25,8 @@ func migrations() *migrate.Migrations {
 		Down:    txMigration(dropTables),
 	})
 	ms.Add(migrationTokensAudit())
+	ms.Add(migrationSchemeHistoryEpoch())
+	ms.Add(migrationLayerWindows())
 	return ms
 }
 

@@ -28,7 +28,12 @@ type schemeRow struct {
 	DataVersion   int64     `bun:"data_version"`
 	CreatedAt     time.Time `bun:"created_at"`
 	UpdatedAt     time.Time `bun:"updated_at"`
-	Units         int       `bun:"units,scanonly"`
+	// AuditAfter and ValuesAfter are where the scheme's history begins: the largest ids of
+	// audit_log and value_history rows of its code when it was created (earlier schemes of
+	// the code).
+	AuditAfter  int64 `bun:"audit_after"`
+	ValuesAfter int64 `bun:"values_after"`
+	Units       int   `bun:"units,scanonly"`
 }
 
 // SchemeSummary is a scheme in a list: its identity, current revision and roster size.
@@ -55,6 +60,9 @@ func (r *schemeRow) summary() SchemeSummary {
 // its roster and example values (as entries of the value history) if it has them. It returns
 // the revision and the engine's warnings. A scheme with the same code is a Conflict.
 func (s *Store) CreateScheme(ctx context.Context, doc *Document, who, message string) (int, []formulas.Warning, error) {
+	if err := checkMessage(message); err != nil {
+		return 0, nil, err
+	}
 	if doc == nil {
 		return 0, nil, Errorf(Invalid, "", "no document")
 	}
@@ -73,6 +81,14 @@ func (s *Store) CreateScheme(ctx context.Context, doc *Document, who, message st
 		now := s.now()
 		row := &schemeRow{Code: doc.Code, Title: doc.Title, Period: doc.Period, Issuer: doc.Issuer, Revision: 1,
 			DataVersion: now.UnixMicro(), CreatedAt: now, UpdatedAt: now}
+		// The history of earlier schemes of this code ends here (every write to them locked
+		// their row, which the deletion removed, so their rows all have smaller ids).
+		if err := tx.NewRaw(`SELECT COALESCE(MAX(id), 0) FROM audit_log WHERE scheme_code = ?`, doc.Code).Scan(ctx, &row.AuditAfter); err != nil {
+			return err
+		}
+		if err := tx.NewRaw(`SELECT COALESCE(MAX(id), 0) FROM value_history WHERE scheme_code = ?`, doc.Code).Scan(ctx, &row.ValuesAfter); err != nil {
+			return err
+		}
 		if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
 			if isUniqueViolation(err) {
 				return schemeExists(doc.Code)
@@ -176,6 +192,9 @@ func (s *Store) ListSchemes(ctx context.Context, page Page) ([]SchemeSummary, in
 // be the scheme's (or empty). It returns the new revision and the engine's warnings. See
 // ExpectRevision for opts.
 func (s *Store) ReplaceScheme(ctx context.Context, code string, doc *Document, who, message string, opts ...WriteOption) (int, []formulas.Warning, error) {
+	if err := checkMessage(message); err != nil {
+		return 0, nil, err
+	}
 	if doc == nil {
 		return 0, nil, Errorf(Invalid, "", "no document")
 	}
@@ -246,6 +265,9 @@ func (s *Store) ReplaceScheme(ctx context.Context, code string, doc *Document, w
 // that changes nothing saves no revision. It returns the (new) revision and the warnings. See
 // ExpectRevision for opts.
 func (s *Store) UpdateScheme(ctx context.Context, code string, fn func(*formulas.Scheme) error, who, message string, opts ...WriteOption) (int, []formulas.Warning, error) {
+	if err := checkMessage(message); err != nil {
+		return 0, nil, err
+	}
 	var rev int
 	var warnings []formulas.Warning
 	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {

@@ -63,6 +63,9 @@ func ParseEntry(raw any) (Entry, error) {
 		if utf8.RuneCountInString(e.Note) > MaxNoteLength {
 			return Entry{}, fmt.Errorf("the note is longer than %d characters", MaxNoteLength)
 		}
+		if msg := textProblem(e.Note); msg != "" {
+			return Entry{}, fmt.Errorf("note: %s", msg)
+		}
 		return e, nil
 	case []any:
 		return Entry{}, fmt.Errorf("expected a value or {value, note}, got a list")
@@ -136,6 +139,9 @@ func checkValue(typ string, lo, hi *float64, v any) (out any, msg string) {
 		}
 		if utf8.RuneCountInString(s) > MaxTextLength {
 			return nil, fmt.Sprintf("the text is longer than %d characters", MaxTextLength)
+		}
+		if msg := textProblem(s); msg != "" {
+			return nil, msg
 		}
 		return s, ""
 	}

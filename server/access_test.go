@@ -174,8 +174,8 @@ func TestAccessMatrix(t *testing.T) {
 					}
 					status, got := m.call(t, role, method, matrixURL(path, unit), body)
 					check(t, want, method, status, got)
-					if role != "unit" {
-						return
+					if role != "unit" || rule == server.RulePublic {
+						return // a public route (the console's script) is the same for all and holds no data
 					}
 					if target == "own" {
 						for _, o := range others {

@@ -213,7 +213,7 @@ func (e *sheetEntry) view(rows []formulas.Result) sheetView {
 // fullJSON is the JSON answer of the whole sheet, encoded once.
 func (e *sheetEntry) fullJSON() ([]byte, error) {
 	e.jsonOnce.Do(func() {
-		e.json, e.jsonErr = marshalJSON(e.view(e.results))
+		e.json, e.jsonErr = sheetJSON(e.view(e.results))
 	})
 	return e.json, e.jsonErr
 }

@@ -11,8 +11,12 @@ func (a *api) routes(app *fiber.App) {
 	a.route(app, "", "GET", "/healthz", a.getHealth)
 	a.route(app, "", "GET", "/openapi.yaml", a.getOpenAPI)
 	a.route(app, "", "GET", "/docs", a.getDocs)
+	a.route(app, "", "GET", "/", a.serveAsset("index.html"))
+	a.route(app, "", "GET", "/console.js", a.serveAsset("console.js"))
+	a.route(app, "", "GET", "/console.css", a.serveAsset("console.css"))
 
 	v1 := app.Group(v1Prefix, a.authenticate, a.rateLimit)
+	a.route(v1, v1Prefix, "GET", "/token", a.getCurrentToken)
 	a.route(v1, v1Prefix, "GET", "/tokens", a.listTokens)
 	a.route(v1, v1Prefix, "POST", "/tokens", a.createToken)
 	a.route(v1, v1Prefix, "DELETE", "/tokens/:name", a.revokeToken)
@@ -57,4 +61,7 @@ func (a *api) routes(app *fiber.App) {
 	a.route(v1, v1Prefix, "GET", "/schemes/:code/revisions", a.listRevisions)
 	a.route(v1, v1Prefix, "GET", "/schemes/:code/revisions/:revision", a.getRevision)
 	a.route(v1, v1Prefix, "POST", "/schemes/:code/revisions/:revision/restore", a.restoreRevision)
+
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/layers", a.listWindows)
+	a.route(v1, v1Prefix, "PUT", "/schemes/:code/layers/:layer", a.putWindow)
 }
