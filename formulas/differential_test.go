@@ -128,7 +128,7 @@ func (g *diffGen) genNum(depth int) pair {
 	case 0, 1, 2:
 		op := []string{"+", "-", "*"}[g.pick(3)]
 		a, b := g.gen(tNum, depth-1), g.gen(tNum, depth-1)
-		return pair{"(" + a.rubric + " " + op + " " + b.rubric + ")", "(" + a.ref + " " + op + " " + b.ref + ")"}
+		return pair{"(" + a.rubric + " " + op + " " + b.rubric + ")", "_fin(" + a.ref + " " + op + " " + b.ref + ")"}
 	case 3:
 		a, b := g.gen(tNum, depth-1), g.gen(tNum, depth-1)
 		return pair{"(" + a.rubric + " / " + b.rubric + ")", "_div(" + a.ref + ", " + b.ref + ")"}
@@ -279,6 +279,14 @@ func diffScheme(formula string) *Scheme {
 // errRef is a cell error of the reference implementation.
 var errRef = errors.New("cell error")
 
+// fin is x, or a cell error when x is not a finite number.
+func fin(x float64) (any, error) {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil, errRef
+	}
+	return x, nil
+}
+
 func f64(v any) float64 {
 	switch x := v.(type) {
 	case int:
@@ -366,11 +374,12 @@ func refOptions() []expr.Option {
 	}
 	return []expr.Option{
 		fn("_c", func(p ...any) (any, error) { return c15(f64(p[0])), nil }, num1),
+		fn("_fin", func(p ...any) (any, error) { return fin(f64(p[0])) }, num1),
 		fn("_div", func(p ...any) (any, error) {
 			if f64(p[1]) == 0 {
 				return nil, errRef
 			}
-			return f64(p[0]) / f64(p[1]), nil
+			return fin(f64(p[0]) / f64(p[1]))
 		}, num2),
 		fn("_pow", func(p ...any) (any, error) {
 			r := math.Pow(f64(p[0]), f64(p[1]))
@@ -410,12 +419,12 @@ func refOptions() []expr.Option {
 			}
 			return c15(f64(p[0]) / f64(p[1]) * 100), nil
 		}, num2),
-		fn("_below", func(p ...any) (any, error) { return c15(math.Max(0, f64(p[1])-f64(p[0]))), nil }, num2),
+		fn("_below", func(p ...any) (any, error) { return fin(c15(math.Max(0, f64(p[1])-f64(p[0])))) }, num2),
 		fn("_steps", func(p ...any) (any, error) {
 			if f64(p[1]) <= 0 {
 				return nil, errRef
 			}
-			return math.Floor(c15(c15(f64(p[0])) / f64(p[1]))), nil
+			return fin(math.Floor(c15(c15(f64(p[0])) / f64(p[1]))))
 		}, num2),
 	}
 }
@@ -574,6 +583,27 @@ func TestDifferentialCanonDoubleRounding(t *testing.T) {
 		}
 		if got, want := canon(x), c15(x); got != want {
 			t.Fatalf("canon(%v) = %v, want %v (exact decimal at 15 digits)", x, got, want)
+		}
+	}
+}
+
+// TestDifferentialOverflowIsAnError is the second finding of the fuzz target (input
+// 24a361f3f3dba5f7): steps(2e202, 7.9e-231) overflowed to +Inf, which rubric carried on as a
+// number, and Inf ** 0 made it 1. An overflow is now a cell error where it happens — in
+// +, -, *, /, steps and below as already in ** and pct — so min(5, a * 1e308) is an error, not
+// 5, and no NaN (Inf − Inf), which compares equal to everything at 15 digits, can arise.
+func TestDifferentialOverflowIsAnError(t *testing.T) {
+	for _, f := range []string{
+		"(round_to(steps(steps(1e200, 0.005), (0.005 ** 100)), -1) ** 0)",
+		"min(5, a * 1e308)", "a * 1e308 - a * 1e308 == 1", "a * 1.7e298 + 1.7e308 > 0", "-a * 1.7e298 - 1.7e308 < 0",
+		"below(-1.7e308, a * 1.7e298)", "a / 1e-308 > 0", "steps(a, 1e-308) > 0",
+	} {
+		r, err := runRubric(f, map[string]any{"a": 1e10, "b": 0.0, "c": 0.0, "n": 0, "m": 0, "p": true, "q": true, "s": "", "t": ""})
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if !r.err {
+			t.Errorf("%s = %v, want a cell error", f, r)
 		}
 	}
 }
