@@ -1,6 +1,7 @@
 package formulas
 
 import (
+	"errors"
 	"maps"
 	"slices"
 )
@@ -13,7 +14,8 @@ import (
 // becomes read-only (Set refuses to change it); cloning it again is safe.
 func (sh *Sheet) Clone() *Sheet {
 	sh.frozen.Store(true)
-	c := &Sheet{p: sh.p, units: sh.units, index: sh.index, cols: slices.Clone(sh.cols), shared: make([]bool, len(sh.cols))}
+	c := &Sheet{p: sh.p, units: sh.units, index: sh.index, cols: slices.Clone(sh.cols), text: sh.text, layer: sh.layer,
+		shared: make([]bool, len(sh.cols))}
 	for i := range c.shared {
 		c.shared[i] = true
 	}
@@ -49,11 +51,15 @@ func (sh *Sheet) ownRank(id int) *rankState {
 	return st
 }
 
+// ErrTooLarge is the error of Sheet.AppendResultsJSON when the rows pass the limit.
+var ErrTooLarge = errors.New("formulas: the sheet's JSON passes the limit")
+
 // AppendResultsJSON appends the sheet's rows as a JSON array, as AppendResultsJSON(b,
 // sh.Results()) would, without holding every row's Result at once. After the first row it
 // makes room for all of them (rows of one scheme are about as long), so that the buffer is
-// not grown by doubling to up to twice the size of the answer.
-func (sh *Sheet) AppendResultsJSON(b []byte) ([]byte, error) {
+// not grown by doubling to up to twice the size of the answer. When b grows past limit bytes
+// (limit > 0) it stops with ErrTooLarge: memory stays bounded by the limit and one row.
+func (sh *Sheet) AppendResultsJSON(b []byte, limit int) ([]byte, error) {
 	b = append(b, '[')
 	for r := range sh.units {
 		if r > 0 {
@@ -64,8 +70,15 @@ func (sh *Sheet) AppendResultsJSON(b []byte) ([]byte, error) {
 		if b, err = sh.result(r).AppendJSON(b); err != nil {
 			return nil, err
 		}
+		if limit > 0 && len(b) > limit {
+			return nil, ErrTooLarge
+		}
 		if r == 0 {
-			b = slices.Grow(b, (len(b)-start+1)*(len(sh.units)-1)*21/20+64)
+			more := (len(b)-start+1)*(len(sh.units)-1)*21/20 + 64
+			if limit > 0 {
+				more = min(more, limit-len(b)+64)
+			}
+			b = slices.Grow(b, more)
 		}
 	}
 	return append(b, ']'), nil

@@ -2,6 +2,7 @@ package formulas
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"maps"
 	"math/rand/v2"
@@ -76,12 +77,18 @@ func TestSheetAppendResultsJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := sh.AppendResultsJSON(nil)
+	got, err := sh.AppendResultsJSON(nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("got %.200s\nwant %.200s", got, want)
+	}
+	if _, err := sh.AppendResultsJSON(nil, len(want)-100); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("past the limit: %v", err)
+	}
+	if _, err := sh.AppendResultsJSON(nil, len(want)); err != nil {
+		t.Errorf("at the limit: %v", err)
 	}
 }
 

@@ -91,7 +91,8 @@ func (u *update) run() {
 			if same(c.get(r), v) {
 				continue
 			}
-			sh.own(id).set(r, v)
+			sh.own(id)
+			sh.store(c, r, v) // c points at sh.cols[id]: it sees the copy own made
 			u.changed(id, r)
 		}
 		u.pending[id] = nil

@@ -181,7 +181,7 @@ func (sc *sheetCache) build(ctx context.Context, code, layer string) (*sheetEntr
 	if err != nil {
 		return nil, err
 	}
-	sheet := cp.program.Evaluate(rows)
+	sheet := cp.program.EvaluateLayer(rows, layer)
 	e := &sheetEntry{scheme: code, layer: layer, revision: rev, dataVersion: dv, program: cp.program,
 		warnings: cp.warnings, sheet: sheet, groups: map[string]bool{}}
 	for _, g := range scheme.Groups {
@@ -275,7 +275,10 @@ func (e *sheetEntry) sheetJSON() ([]byte, error) {
 	}
 	b := append([]byte(nil), head[:len(head)-1]...)
 	b = append(b, `,"units":`...)
-	if b, err = e.sheet.AppendResultsJSON(b); err != nil {
+	if b, err = e.sheet.AppendResultsJSON(b, maxAnswer); errors.Is(err, formulas.ErrTooLarge) {
+		return nil, schema.Errorf(schema.Invalid, "units",
+			"the answer would be more than the %d MB an answer may be: ask for fewer units (?units=, ?group=) or for CSV", maxAnswer>>20)
+	} else if err != nil {
 		return nil, err
 	}
 	b = append(b, `,"warnings":`...)

@@ -2,8 +2,6 @@ package server
 
 import (
 	"bytes"
-	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/gofiber/fiber/v2"
@@ -37,34 +35,6 @@ func (eb *encodedBodies) gzipped(body []byte) ([]byte, error) {
 		eb.gzip, eb.gzipErr = buf.Bytes(), err
 	})
 	return eb.gzip, eb.gzipErr
-}
-
-// acceptsGzip reports whether the request's Accept-Encoding allows gzip (a q of 0 refuses it;
-// * allows it unless gzip is refused by name).
-func acceptsGzip(c *fiber.Ctx) bool {
-	h := c.Get(fiber.HeaderAcceptEncoding)
-	star := false
-	for _, part := range strings.Split(h, ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		name = strings.ToLower(strings.TrimSpace(name))
-		if name != "gzip" && name != "x-gzip" && name != "*" {
-			continue
-		}
-		ok := true
-		for _, p := range strings.Split(params, ";") {
-			k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
-			if strings.EqualFold(strings.TrimSpace(k), "q") {
-				q, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-				ok = err == nil && q > 0
-			}
-		}
-		if name == "*" {
-			star = ok
-			continue
-		}
-		return ok
-	}
-	return star
 }
 
 // sendEncoded sends the body of a whole-sheet answer, compressed with gzip (cached with the

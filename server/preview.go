@@ -33,7 +33,11 @@ func (a *api) preview(ctx context.Context, code, layer string, change func(*form
 	if err != nil {
 		return nil, err
 	}
-	before := cp.program.Evaluate(rows)
+	lay := layer
+	if lay == "" {
+		lay = schema.LayerFinal
+	}
+	before := cp.program.EvaluateLayer(rows, lay)
 	sc, err := cloneScheme(scheme)
 	if err != nil {
 		return nil, err
@@ -50,7 +54,7 @@ func (a *api) preview(ctx context.Context, code, layer string, change func(*form
 	if err != nil {
 		return nil, err
 	}
-	after := prog.Evaluate(rows)
+	after := prog.EvaluateLayer(rows, lay)
 	if warnings == nil {
 		warnings = []formulas.Warning{}
 	}

@@ -57,7 +57,10 @@ func (a *api) getResults(c *fiber.Ctx) error {
 		return err
 	}
 	only, _ := ownUnit(c)
-	gz := format == "json" && acceptsGzip(c)
+	// The whole sheet's JSON is sent gzipped to a client that takes it (compressed once per
+	// version); filtered answers are built per request and sent as they are.
+	whole := c.Query("group") == "" && c.Query("units") == "" && only == ""
+	gz := format == "json" && whole && acceptsGzip(c.Get(fiber.HeaderAcceptEncoding))
 	shape := []string{format, header, c.Query("group"), c.Query("units"), only}
 	if gz { // another representation, another tag
 		shape = append(shape, "gzip")
@@ -85,7 +88,12 @@ func (a *api) getResults(c *fiber.Ctx) error {
 		return e.write(c.Response().BodyWriter(), rows, format, false, a.now())
 	}
 	if filtered {
-		return c.JSON(e.view(rows))
+		data, err := sheetJSON(e.view(rows))
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+		return c.Send(data)
 	}
 	data, err := e.fullJSON()
 	if err != nil {
