@@ -46,6 +46,10 @@ func (sh *Sheet) computeCall(id int, changed *[]int) {
 		sh.computeLookup(col, set)
 		return
 	}
+	if call.fn == "apportion" {
+		sh.computeApportion(col, set)
+		return
+	}
 	src := &sh.cols[call.src]
 	ids := map[groupKey]int32{}
 	groups := make([]int32, n)

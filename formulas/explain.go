@@ -59,6 +59,8 @@ type ColumnExplanation struct {
 	Value     any      `json:"value"`
 	GroupSize int      `json:"group_size"`
 	Ties      []string `json:"ties,omitempty"`
+	// Detail says how the value was found where the function has steps of its own (apportion).
+	Detail string `json:"detail,omitempty"`
 }
 
 // RankExplanation explains the overall or group rank of the total.
@@ -254,6 +256,9 @@ func (sh *Sheet) explainCall(c *colDef, r int) ColumnExplanation {
 		}
 	}
 	sort.Strings(e.Ties)
+	if call.share != nil {
+		e.Detail = sh.explainApportion(call, r)
+	}
 	return e
 }
 

@@ -138,12 +138,7 @@ func (v *validator) scheme(s *formulas.Scheme) {
 		if strings.TrimSpace(g.Label) == "" {
 			v.add(path+".label", "label is required")
 		}
-		if !finite(g.Min) {
-			v.add(path+".min", "min must be a finite number")
-		} else if i > 0 && g.Min >= s.Grades[i-1].Min {
-			v.add(path+".min", "min %s is not below the previous band's %s: list bands from the highest",
-				formatNum(g.Min), formatNum(s.Grades[i-1].Min))
-		}
+		v.grade(s.Grades, i, path)
 	}
 	seen := map[string]bool{}
 	for i, g := range s.Groups {

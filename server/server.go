@@ -56,10 +56,11 @@ type api struct {
 	version     string
 	now         func() time.Time
 	sheets      *sheetCache
-	docs        []byte       // the HTML of /docs, rendered once
-	bodyLimit   int          // the largest body of every route but the import (Fiber's BodyLimit)
-	importLimit int          // the largest imported file
-	limiter     *rateLimiter // nil: no rate limit
+	docs        []byte           // the HTML of /docs, rendered once
+	bodyLimit   int              // the largest body of every route but the import (Fiber's BodyLimit)
+	importLimit int              // the largest imported file
+	limiter     *rateLimiter     // nil: no rate limit
+	console     map[string]asset // the console's files by name
 }
 
 // New returns the Fiber app that serves rubric's API from store.
@@ -76,6 +77,7 @@ func New(store *schema.Store, cfg Config) *fiber.App {
 	}
 	a.sheets = newSheetCache(store)
 	a.docs = renderDocs()
+	a.console = consoleAssets()
 	a.bodyLimit, a.importLimit = cfg.BodyLimit, cfg.ImportLimit
 	if a.bodyLimit <= 0 {
 		a.bodyLimit = DefaultBodyLimit
