@@ -150,7 +150,11 @@ func (s *Store) GetScheme(ctx context.Context, code string) (*Document, error) {
 // Version returns a scheme's current revision and data version: a cheap test of whether a
 // sheet evaluated earlier is still current.
 func (s *Store) Version(ctx context.Context, code string) (revision int, dataVersion int64, err error) {
-	row, err := getScheme(ctx, s.db, code)
+	var row *schemeRow
+	err = s.query(ctx, s.db, func(ctx context.Context, db bun.IDB) error {
+		row, err = getScheme(ctx, db, code)
+		return err
+	})
 	if err != nil {
 		return 0, 0, wrap(err, "get scheme %q", code)
 	}
