@@ -57,12 +57,13 @@ func (a *api) getResults(c *fiber.Ctx) error {
 		return err
 	}
 	only, _ := ownUnit(c)
-	shape := []string{format, header, c.Query("group"), c.Query("units"), only}
+	units := listQuery(c, "units")
+	shape := []string{format, header, c.Query("group"), units, only}
 	e, err := a.currentSheet(c, c.Params("code"), layer, shape)
 	if e == nil || err != nil {
 		return err
 	}
-	rows, filtered, err := e.filter(c.Query("group"), c.Query("units"), only)
+	rows, filtered, err := e.filter(c.Query("group"), units, only)
 	if err != nil {
 		return err
 	}
