@@ -11,15 +11,19 @@ func TestIssue13OneDepth(t *testing.T) {
 	e := newEnv(t)
 	depths := func(url, list string) map[string]int {
 		_, body := e.do(t, "GET", url, "", "", nil)
-		var v map[string][]struct {
+		var v map[string]json.RawMessage
+		var entries []struct {
 			Code  string `json:"code"`
 			Depth int    `json:"depth"`
 		}
 		if err := json.Unmarshal(body, &v); err != nil {
-			t.Fatalf("%s: %v\n%s", url, err, body)
+			t.Fatalf("%s: %v", url, err)
+		}
+		if err := json.Unmarshal(v[list], &entries); err != nil {
+			t.Fatalf("%s: %s: %v", url, list, err)
 		}
 		out := map[string]int{}
-		for _, c := range v[list] {
+		for _, c := range entries {
 			out[c.Code] = c.Depth
 		}
 		return out
