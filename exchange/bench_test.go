@@ -24,7 +24,7 @@ func benchScheme() *formulas.Scheme {
 	return &formulas.Scheme{
 		Code: "bench", Title: "基准考核方案", TotalPoints: 100, Groups: []string{"主功能区", "镇"},
 		Params: map[string]float64{"fee": 20},
-		Grades: []formulas.Grade{{Min: 95, Label: "优胜"}, {Min: 85, Label: "合格"}, {Min: 0, Label: "不合格"}},
+		Grades: []formulas.Grade{formulas.MinGrade(95, "优胜"), formulas.MinGrade(85, "合格"), formulas.MinGrade(0, "不合格")},
 		Metrics: []formulas.Metric{
 			{Code: "target", Title: "城乡居民医疗保险参保任务数", Type: "integer", Unit: "人", Min: pts(1)},
 			{Code: "actual", Title: "城乡居民医疗保险参保人数", Type: "integer", Unit: "人", Min: min0},

@@ -132,7 +132,8 @@ func writeFormulas(f *excelize.File, s *formulas.Scheme, st *styles) error {
 			return err
 		}
 		for _, g := range s.Grades {
-			if err := put(nil, g.Label, "≥ "+formatNumber(g.Min), g.Min); err != nil {
+			bound, _ := g.Bound()
+			if err := put(nil, g.Label, g.String(), bound); err != nil {
 				return err
 			}
 		}

@@ -70,18 +70,30 @@ var thousandsRe = regexp.MustCompile(`^[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)
 // parseNumber reads the text of a number cell (already narrowed and trimmed). percent allows
 // a trailing "%" (the metric's unit is %: "58%" is 58). ok is false when it is not a number.
 func parseNumber(s string, percent bool) (float64, bool) {
-	if percent {
-		s = strings.TrimSpace(strings.TrimSuffix(s, "%"))
-	}
-	if thousandsRe.MatchString(s) {
-		s = strings.ReplaceAll(s, ",", "")
-	}
-	if !numberRe.MatchString(s) {
+	s, ok := numberText(s, percent)
+	if !ok {
 		return 0, false
 	}
 	x, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsInf(x, 0) {
 		return 0, false
 	}
+	if x == math.Trunc(x) {
+		// A whole number has no binary noise to take away: reading it at 15 digits would turn
+		// 1234567890123456 into 1234567890123460, silently (issue 11).
+		return x, true
+	}
 	return canon(x), true
+}
+
+// numberText is the text of a number cell as strconv reads it: the "%" (if percent) and the
+// thousands separators taken off. ok is false when it is not a number.
+func numberText(s string, percent bool) (string, bool) {
+	if percent {
+		s = strings.TrimSpace(strings.TrimSuffix(s, "%"))
+	}
+	if thousandsRe.MatchString(s) {
+		s = strings.ReplaceAll(s, ",", "")
+	}
+	return s, numberRe.MatchString(s)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/rubric-dev/rubric/formulas"
 )
@@ -16,6 +17,9 @@ type CSVOptions struct {
 	// HeaderCodes writes the header row with codes (unit, name, group, the item and output
 	// codes, total, grade, rank, group_rank) instead of titles, for scripts.
 	HeaderCodes bool
+	// Stamp, when set, adds a last row that identifies the publication the results are:
+	// 公布, 第N次, its time, SHA-256 and its hash.
+	Stamp *Stamp
 }
 
 // WriteCSV writes results as CSV: UTF-8 with a BOM, CRLF line ends, a header row, one row per
@@ -33,9 +37,11 @@ func WriteCSV(w io.Writer, p *formulas.Program, results []formulas.Result, opts 
 	cw.UseCRLF = true
 	record := make([]string, len(cols))
 	for i := range cols {
-		record[i] = cols[i].title
+		// Titles come from the scheme document, which anyone who may save a scheme writes:
+		// a header is guarded like a data cell (issue 11).
+		record[i] = safeText(cols[i].title)
 		if opts.HeaderCodes {
-			record[i] = cols[i].code
+			record[i] = safeText(cols[i].code)
 		}
 	}
 	if err := cw.Write(record); err != nil {
@@ -54,16 +60,41 @@ func WriteCSV(w io.Writer, p *formulas.Program, results []formulas.Result, opts 
 			return err
 		}
 	}
+	if opts.Stamp != nil {
+		if err := cw.Write(opts.Stamp.record()); err != nil {
+			return err
+		}
+	}
 	cw.Flush()
 	return cw.Error()
 }
 
 // safeText keeps a spreadsheet from running text as a formula (CSV injection): text starting
-// with =, +, -, @, a tab or a carriage return gets a leading apostrophe, which Excel hides.
-// ReadValues takes it off again.
+// with =, +, -, @, a tab, a carriage return or a line feed — or with one of =+-@ (or their
+// full-width forms, which some spreadsheets read as the ASCII ones) after leading spaces —
+// gets a leading apostrophe, which Excel hides. ReadValues takes it off again (unguard).
 func safeText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if s == "" {
+		return s
+	}
+	if strings.ContainsRune("\t\r\n", rune(s[0])) {
 		return "'" + s
+	}
+	if t := strings.TrimLeft(s, " \u3000"); t != "" {
+		if r, _ := utf8.DecodeRuneInString(t); strings.ContainsRune(formulaStarts, r) {
+			return "'" + s
+		}
+	}
+	return s
+}
+
+// formulaStarts are the characters that make a spreadsheet read a cell as a formula.
+const formulaStarts = "=+-@＝＋－＠"
+
+// unguard takes off the apostrophe safeText put before text.
+func unguard(s string) string {
+	if t, ok := strings.CutPrefix(s, "'"); ok && safeText(t) != t {
+		return t
 	}
 	return s
 }

@@ -413,8 +413,8 @@ func WriteTemplateCSV(w io.Writer, s *formulas.Scheme, units []formulas.Unit, va
 	head := []string{unitCodeTitle, unitNameTitle}
 	codes := []string{unitCodeCode, unitNameCode}
 	for _, m := range s.Metrics {
-		head = append(head, withSuffix(m.Title, m.Unit))
-		codes = append(codes, m.Code)
+		head = append(head, safeText(withSuffix(m.Title, m.Unit)))
+		codes = append(codes, safeText(m.Code))
 	}
 	if err := cw.Write(head); err != nil {
 		return err

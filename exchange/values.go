@@ -2,7 +2,9 @@ package exchange
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"math"
 	"path"
 	"strconv"
 	"strings"
@@ -332,6 +334,7 @@ func (im *importer) resolve(head, codes []string) {
 
 // match finds the metric of a column from its code (the row of codes) or its title.
 func (im *importer) match(code, title string) (int, string) {
+	code, title = unguard(strings.TrimSpace(code)), unguard(strings.TrimSpace(title))
 	for _, h := range []string{code, title} {
 		if h == "" {
 			continue
@@ -473,7 +476,8 @@ func parseValue(m *formulas.Metric, text string) (any, string) {
 	var v any
 	switch m.Type {
 	case formulas.TypeNumber, formulas.TypeInteger:
-		x, ok := parseNumber(strings.TrimSpace(width.Narrow.String(text)), strings.TrimSpace(m.Unit) == "%")
+		narrow, percent := strings.TrimSpace(width.Narrow.String(text)), strings.TrimSpace(m.Unit) == "%"
+		x, ok := parseNumber(narrow, percent)
 		if !ok {
 			if m.Type == formulas.TypeInteger {
 				return nil, fmt.Sprintf("expected a whole number, got %q", text)
@@ -481,6 +485,12 @@ func parseValue(m *formulas.Metric, text string) (any, string) {
 			return nil, fmt.Sprintf("expected a number, got %q", text)
 		}
 		v = x
+		if math.Abs(x) >= 1<<53 {
+			// Beyond 2^53 the float64 is not what the cell says (…993 reads as …992): let the
+			// schema refuse the number as written.
+			v, _ = numberText(narrow, percent)
+			v = json.Number(v.(string))
+		}
 	case formulas.TypeBoolean:
 		switch strings.ToLower(strings.TrimSpace(width.Narrow.String(text))) {
 		case yes, "true", "1":
@@ -491,9 +501,7 @@ func parseValue(m *formulas.Metric, text string) (any, string) {
 			return nil, fmt.Sprintf("expected %s or %s (or true/false, 1/0), got %q", yes, no, text)
 		}
 	default:
-		if len(text) > 1 && text[0] == '\'' && strings.ContainsRune("=+-@", rune(text[1])) {
-			text = text[1:] // the apostrophe safeText put before a formula character
-		}
+		text = unguard(text) // the apostrophe safeText put before a formula character
 		v = text
 	}
 	out, err := schema.ValidateValue(*m, v)

@@ -34,7 +34,7 @@ func (sh *Sheet) computeCall(id int, changed *[]int) {
 		if changed != nil && !same(out.get(r), v) {
 			*changed = append(*changed, r)
 		}
-		out.set(r, v)
+		sh.store(out, r, v) // lookup copies texts of other rows
 	}
 	if call.src < 0 {
 		for r := 0; r < n; r++ {
@@ -44,6 +44,10 @@ func (sh *Sheet) computeCall(id int, changed *[]int) {
 	}
 	if call.fn == "lookup" {
 		sh.computeLookup(col, set)
+		return
+	}
+	if call.fn == "apportion" {
+		sh.computeApportion(col, set)
 		return
 	}
 	src := &sh.cols[call.src]

@@ -69,11 +69,14 @@ func Compile(s *Scheme) (prog *Program, warnings []Warning, err error) {
 	order := c.sort()
 	if order != nil {
 		c.check(order)
+		c.checkLookupKeys()
+		c.checkLayers()
 	}
 	if len(c.errs) > 0 {
 		return nil, nil, c.sorted()
 	}
 	c.build(order)
+	c.checkText(order)
 	if len(c.errs) > 0 {
 		return nil, nil, c.sorted()
 	}
@@ -432,6 +435,11 @@ func (c *compiler) collect(node ast.Node, col, owner *colDef) {
 	case *ast.IdentifierNode:
 		col.refNames = appendUnique(col.refNames, n.Value)
 		return
+	case *ast.ConditionalNode:
+		if live, ok := c.liveBranch(n); ok {
+			c.collect(live, col, owner) // the other branch is never taken (static.go)
+			return
+		}
 	case *ast.CallNode:
 		name := ""
 		if id, ok := n.Callee.(*ast.IdentifierNode); ok {
@@ -453,27 +461,44 @@ func (c *compiler) collect(node ast.Node, col, owner *colDef) {
 
 // callSite declares the column of one column-function call.
 func (c *compiler) callSite(n *ast.CallNode, fn string, col, owner *colDef) {
-	if len(n.Arguments) == 0 {
+	colAt := 0 // apportion(pool, weight[, key]) names its column second
+	if fn == "apportion" {
+		colAt = 1
+	}
+	if len(n.Arguments) <= colAt {
 		return // the checker reports the missing argument
 	}
-	first, ok := n.Arguments[0].(*ast.IdentifierNode)
+	first, ok := n.Arguments[colAt].(*ast.IdentifierNode)
 	if !ok {
-		c.positioned(owner, n.Arguments[0], fmt.Sprintf("the first argument of %s names a column (a metric, item or output such as total), not a value", fn))
+		which := "first"
+		if colAt == 1 {
+			which = "second"
+		}
+		c.positioned(owner, n.Arguments[colAt], fmt.Sprintf("the %s argument of %s names a column (a metric, item or output such as total), not a value", which, fn))
 		return
 	}
 	call := c.add(&colDef{name: fmt.Sprintf("%s#%d", owner.name, len(c.p.cols)), role: roleCall,
 		call: &callDef{fn: fn, arg: -1, node: n}, refNames: []string{first.Value}})
-	if len(n.Arguments) > 1 {
-		arg := c.add(&colDef{name: call.name + ".arg", role: roleArg, node: n.Arguments[1], calls: map[*ast.CallNode]int{}})
-		c.collect(n.Arguments[1], arg, owner)
-		call.call.arg = arg.id
-		for k, v := range arg.calls {
-			owner.calls[k] = v
-		}
+	if len(n.Arguments) > colAt+1 {
+		call.call.arg = c.argColumn(call.name+".arg", n.Arguments[colAt+1], owner)
+	}
+	if fn == "apportion" {
+		call.call.share = &shareDef{pool: c.argColumn(call.name+".pool", n.Arguments[0], owner), decimals: c.shareDecimals(owner)}
 	}
 	owner.calls[n] = call.id
 	col.calls[n] = call.id
 	col.refNames = appendUnique(col.refNames, call.name)
+}
+
+// argColumn declares the column of a column-function call's row argument (a key, a lookup
+// code, a pool) and returns its id.
+func (c *compiler) argColumn(name string, node ast.Node, owner *colDef) int {
+	arg := c.add(&colDef{name: name, role: roleArg, node: node, calls: map[*ast.CallNode]int{}})
+	c.collect(node, arg, owner)
+	for k, v := range arg.calls {
+		owner.calls[k] = v
+	}
+	return arg.id
 }
 
 // children lists a node's sub-nodes, as ast.Walk visits them.
@@ -557,6 +582,9 @@ func (c *compiler) deps(col *colDef) []int {
 		}
 		if col.call.arg >= 0 {
 			d = append(d, col.call.arg)
+		}
+		if col.call.share != nil {
+			d = append(d, col.call.share.pool)
 		}
 		d = append(d, c.p.complete)
 	case roleTotal:

@@ -2,6 +2,7 @@ package formulas
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 )
@@ -58,6 +59,8 @@ type ColumnExplanation struct {
 	Value     any      `json:"value"`
 	GroupSize int      `json:"group_size"`
 	Ties      []string `json:"ties,omitempty"`
+	// Detail says how the value was found where the function has steps of its own (apportion).
+	Detail string `json:"detail,omitempty"`
 }
 
 // RankExplanation explains the overall or group rank of the total.
@@ -130,11 +133,17 @@ func (sh *Sheet) explainCell(col *colDef, r int) CellExplanation {
 	raw := v
 	switch col.role {
 	case roleItem, roleOutput, roleVeto:
-		if _, blocked := sh.blocked(col.reads, r); !blocked && col.eval != nil {
+		// A text is its own raw value (no clamp, no rounding): it is not built again.
+		if _, blocked := sh.blocked(col.reads, r); !blocked && col.eval != nil && v.k != kStr {
 			raw = col.eval(sh, r)
 		}
 	case roleCategory, roleTotal:
 		raw = sh.sum(col, r)
+	}
+	if raw.k == kNum && (math.IsNaN(raw.n) || math.IsInf(raw.n, 0)) {
+		// An overflow (x * 1e308) is the cell's error, in the explanation as in the sheet: a
+		// non-finite number has no JSON (issue 11).
+		raw = sh.finish(col, raw)
 	}
 	e.Raw = raw.any()
 	var text []string
@@ -247,6 +256,9 @@ func (sh *Sheet) explainCall(c *colDef, r int) ColumnExplanation {
 		}
 	}
 	sort.Strings(e.Ties)
+	if call.share != nil {
+		e.Detail = sh.explainApportion(call, r)
+	}
 	return e
 }
 

@@ -11,7 +11,7 @@ import (
 // (or total, grade, rank, group_rank), not a value.
 var columnFunctions = map[string]bool{
 	"rank": true, "rank_asc": true, "col_sum": true, "col_max": true, "col_min": true,
-	"col_avg": true, "col_count": true, "lookup": true,
+	"col_avg": true, "col_count": true, "lookup": true, "apportion": true,
 }
 
 // rowFunctions are the helpers that read values of the row.
@@ -71,6 +71,7 @@ func functionOptions() []expr.Option {
 		expr.Function("col_avg", noCall, new(func(any) float64), new(func(any, any) float64)),
 		expr.Function("col_count", noCall, new(func(any) int), new(func(any, any) int)),
 		expr.Function("lookup", noCall, new(func(any, string) any)),
+		expr.Function("apportion", noCall, new(func(float64, any) float64), new(func(float64, any, any) float64)),
 		expr.DisableAllBuiltins(),
 		expr.MaxNodes(MaxFormulaNodes),
 	}

@@ -29,7 +29,7 @@ func FuzzFormula(f *testing.F) {
 				{Code: "flag", Type: TypeBoolean}, {Code: "name", Type: TypeText}},
 			Items:   []Item{{Code: "i", MaxPoints: pts(10), Formula: formula}, {Code: "d", Kind: KindDeduction, Formula: formula}},
 			Outputs: []Output{{Code: "o", Formula: formula}},
-			Grades:  []Grade{{Min: 5, Label: "ok"}, {Min: 0, Label: "low"}},
+			Grades:  []Grade{MinGrade(5, "ok"), MinGrade(0, "low")},
 		}
 		p, _, err := Compile(s)
 		if err != nil {

@@ -61,6 +61,8 @@ type callDef struct {
 	src  int
 	arg  int
 	node *ast.CallNode
+	// apportion: the pool argument's column and the decimals of the shares (apportion.go).
+	share *shareDef
 }
 
 // Program is a compiled scheme: immutable, safe for concurrent use, evaluated many times.

@@ -17,6 +17,9 @@ func (c *compiler) indexReaders() {
 			if col.call.arg >= 0 {
 				p.wholeReaders[col.call.arg] = append(p.wholeReaders[col.call.arg], col.id)
 			}
+			if col.call.share != nil {
+				p.wholeReaders[col.call.share.pool] = append(p.wholeReaders[col.call.share.pool], col.id)
+			}
 			p.wholeReaders[p.complete] = append(p.wholeReaders[p.complete], col.id)
 			continue
 		}

@@ -32,10 +32,13 @@ func (s *Scheme) Decimals() int {
 	return *s.Precision
 }
 
-// Grade is a grade band: a total of at least Min gets Label. Bands are listed from the highest.
+// Grade is a grade band: a total of at least Min, or above Above (exclusive: "75分（含）以下为
+// 不合格" makes the next band {above: 75}), gets Label. A band sets exactly one of the two.
+// Bands are listed from the highest; a total below every band gets the lowest.
 type Grade struct {
-	Min   float64 `json:"min" yaml:"min"`
-	Label string  `json:"label" yaml:"label"`
+	Min   *float64 `json:"min,omitempty" yaml:"min,omitempty"`
+	Above *float64 `json:"above,omitempty" yaml:"above,omitempty"`
+	Label string   `json:"label" yaml:"label"`
 }
 
 // Attribute declares a unit attribute that formulas may read as unit.attrs.<code>.
@@ -101,6 +104,9 @@ type Output struct {
 	Precision   *int   `json:"precision,omitempty" yaml:"precision,omitempty"`
 	Formula     string `json:"formula" yaml:"formula"`
 	Description string `json:"description,omitempty" yaml:"description,omitempty"`
+	// Layers, when set, are the layers the output is computed on (final, self): a fee paid on
+	// the assessor's score only is [final], and its cell on the self layer is null.
+	Layers []string `json:"layers,omitempty" yaml:"layers,omitempty"`
 }
 
 // Veto is the one-vote veto (一票否决): where Formula is true the unit's total is 0.

@@ -14,12 +14,19 @@ type Sheet struct {
 	index map[string]int
 	cols  []column
 	ranks map[int]*rankState // rank columns kept sorted for updates
+	text  int                // bytes of text held by computed cells (see MaxSheetText)
+	layer string             // the layer evaluated: outputs of other layers are not computed
 }
 
 // Evaluate computes every cell of the sheet for rows, column by column in dependency order.
 // It never panics: a cell that cannot be computed holds an error, and the rest go on.
 func (p *Program) Evaluate(rows []Row) *Sheet {
-	sh := &Sheet{p: p, units: make([]Unit, len(rows)), index: make(map[string]int, len(rows)), cols: make([]column, len(p.cols))}
+	return p.evaluate(rows, "")
+}
+
+// evaluate computes the sheet of rows for layer ("" computes every output).
+func (p *Program) evaluate(rows []Row, layer string) *Sheet {
+	sh := &Sheet{p: p, layer: layer, units: make([]Unit, len(rows)), index: make(map[string]int, len(rows)), cols: make([]column, len(p.cols))}
 	for i := range sh.cols {
 		sh.cols[i] = newColumn(len(rows))
 	}
@@ -124,7 +131,7 @@ func (sh *Sheet) computeColumn(id int) {
 	}
 	c := &sh.cols[id]
 	for r := range sh.units {
-		c.set(r, sh.cell(col, r))
+		sh.store(c, r, sh.cell(col, r))
 	}
 }
 
@@ -137,6 +144,9 @@ func (sh *Sheet) cell(col *colDef, r int) (v val) {
 	}()
 	switch col.role {
 	case roleItem, roleOutput, roleVeto, roleArg:
+		if sh.offLayer(col) {
+			return null(nullLayer)
+		}
 		if v, ok := sh.blocked(col.reads, r); ok {
 			return v
 		}
@@ -182,6 +192,11 @@ func (sh *Sheet) blocked(reads []int, r int) (val, bool) {
 		case kNull:
 			return sh.nullFrom(d, r), true
 		case kErr:
+			if sh.p.cols[d].role == roleCall {
+				// A column function's error has no cell of its own to show in: the
+				// formula calling it shows it.
+				return sh.cols[d].get(r), true
+			}
 			return null(sh.p.cols[d].name), true
 		}
 	}

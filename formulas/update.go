@@ -88,7 +88,7 @@ func (u *update) run() {
 			if same(c.get(r), v) {
 				continue
 			}
-			c.set(r, v)
+			sh.store(c, r, v)
 			u.changed(id, r)
 		}
 		u.pending[id] = nil

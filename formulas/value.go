@@ -43,6 +43,9 @@ func boolean(b bool) val {
 func (v val) any() any {
 	switch v.k {
 	case kNum:
+		if math.IsNaN(v.n) || math.IsInf(v.n, 0) {
+			return nil // never in JSON: a finished cell with one is an error (finish)
+		}
 		return v.n
 	case kBool:
 		return v.n != 0

@@ -54,7 +54,7 @@ const (
 )
 
 // changeKinds are the kinds of change, in the order of the constants.
-var changeKinds = []string{ChangeValue, ChangeScheme, ChangeItem, ChangeOutput, ChangeMetric, ChangeUnit, ChangeToken, ChangeImport}
+var changeKinds = []string{ChangeValue, ChangeScheme, ChangeItem, ChangeOutput, ChangeMetric, ChangeUnit, ChangeToken, ChangeImport, ChangeLayer, ChangePublication}
 
 // MaxReasonLength is the longest reason of a change, in characters.
 const MaxReasonLength = 2000
@@ -123,10 +123,16 @@ func actor(ctx context.Context, who string) string {
 func reasonOf(ctx context.Context, fallback string) (string, error) {
 	reason := Reason(ctx)
 	if reason == "" {
+		if msg := textProblem(fallback); msg != "" {
+			return "", Errorf(Invalid, "message", "message: %s", msg)
+		}
 		return fallback, nil
 	}
 	if !utf8.ValidString(reason) {
 		return "", Errorf(Invalid, "reason", "the reason is not valid UTF-8")
+	}
+	if msg := textProblem(reason); msg != "" {
+		return "", Errorf(Invalid, "reason", "reason: %s", msg)
 	}
 	if n := utf8.RuneCountInString(reason); n > MaxReasonLength {
 		return "", Errorf(Invalid, "reason", "the reason has %d characters, more than %d", n, MaxReasonLength)

@@ -330,7 +330,7 @@ func TestAudit(t *testing.T) {
 			if err := s.DeleteScheme(WithReason(WithWho(bg, "erin"), "duplicate"), "test-medical"); err != nil {
 				t.Fatal(err)
 			}
-			after, _ := mustHistory(t, s, "test-medical", HistoryQuery{}, Page{Limit: MaxLimit})
+			after, _ := mustHistory(t, s, "test-medical", HistoryQuery{Deleted: true}, Page{Limit: MaxLimit})
 			var old any // the document with its keys sorted, as History decodes it
 			if err := json.Unmarshal([]byte(mustJSON(doc)), &old); err != nil {
 				t.Fatal(err)
@@ -487,7 +487,7 @@ func TestHistory(t *testing.T) {
 			msg        string
 		}{
 			{"ErrKind", "test-medical", HistoryQuery{Kind: "formula"}, Page{}, Invalid,
-				`unknown kind "formula": use one of value, scheme, item, output, metric, unit, token, import`},
+				`unknown kind "formula": use one of value, scheme, item, output, metric, unit, token, import, layer, publication`},
 			{"ErrLayer", "test-medical", HistoryQuery{Layer: "draft"}, Page{}, Invalid, `unknown layer "draft": use final or self`},
 			{"ErrUntilBeforeSince", "test-medical", HistoryQuery{Since: testEpoch.Add(time.Hour), Until: testEpoch}, Page{}, Invalid,
 				"until 2026-11-27T10:00:00Z is before since 2026-11-27T11:00:00Z"},
@@ -536,16 +536,21 @@ func TestAuditAppendOnly(t *testing.T) {
 		if n := count(t, s, "audit_log"); n != audit0+1 {
 			t.Errorf("audit_log has %d rows, want %d", n, audit0+1)
 		}
-		after, total := mustHistory(t, s, "test-medical", HistoryQuery{}, Page{Limit: MaxLimit})
+		after, total := mustHistory(t, s, "test-medical", HistoryQuery{Deleted: true}, Page{Limit: MaxLimit})
 		if total != total0+1 || !strings.HasPrefix(after[0], "scheme delete test-medical by erin: ") ||
 			strings.Join(after[1:], "\n") != strings.Join(before, "\n") {
 			t.Errorf("history after the delete (%d):\n%s", total, strings.Join(after, "\n"))
 		}
-		// A new scheme of the same code continues the history.
+		// A new scheme of the same code has a history of its own; the deleted one's is still
+		// there for the auditor (issue 11).
 		mustCreateScheme(t, s)
 		_, total = mustHistory(t, s, "test-medical", HistoryQuery{}, Page{})
-		if want := total0 + 1 + 15 + 8; total != want {
+		if want := 15 + 8; total != want {
 			t.Errorf("total = %d, want %d", total, want)
+		}
+		_, total = mustHistory(t, s, "test-medical", HistoryQuery{Deleted: true}, Page{})
+		if want := total0 + 1 + 15 + 8; total != want {
+			t.Errorf("total with the deleted scheme's = %d, want %d", total, want)
 		}
 		query := `SELECT COUNT(*) FROM pragma_foreign_key_list(?)`
 		if e == testdb.Postgres {

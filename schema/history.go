@@ -52,6 +52,12 @@ type HistoryQuery struct {
 	Since  time.Time
 	Until  time.Time
 	Kind   string
+	// Deleted adds the history of the deleted schemes that had the code before the current
+	// one (or, when the code has no scheme now, lists theirs): for auditors. Without it a
+	// scheme's history begins when the scheme was created.
+	Deleted bool
+	// NoTokens leaves out the entries about tokens (ChangeToken): for anyone but an admin.
+	NoTokens bool
 }
 
 // historyRecord is a row of History's query: a value_history row ("v") or an audit_log row
@@ -85,9 +91,11 @@ const (
 )
 
 // History lists the changes of a scheme, its values' and all others', newest first, a page at
-// a time, with their total count. The history outlives its scheme: the changes of a deleted
-// scheme (and of an earlier scheme of the same code) are listed too. A code that never had a
-// scheme is NotFound. code "" lists the changes of every scheme and of the tokens.
+// a time, with their total count. The history outlives its scheme, but a scheme's history
+// begins when it was created: the changes of a deleted scheme of the same code are listed only
+// with q.Deleted, as are those of a code that has no scheme now (without it, NotFound, as is
+// a code that never had a scheme). code "" lists the changes of every scheme and of the
+// tokens.
 //
 // Nothing edits or deletes the history: it only grows.
 func (s *Store) History(ctx context.Context, code string, q HistoryQuery, page Page) ([]Change, int, error) {
@@ -107,23 +115,39 @@ func (s *Store) History(ctx context.Context, code string, q HistoryQuery, page P
 		return nil, 0, Errorf(Invalid, "until", "until %s is before since %s",
 			q.Until.UTC().Format(time.RFC3339), q.Since.UTC().Format(time.RFC3339))
 	}
+	if q.NoTokens && q.Kind == ChangeToken {
+		return nil, 0, Errorf(Forbidden, "kind", "only an admin may read the history of tokens")
+	}
 	values, audit := historyConditions(code, q)
+	if q.NoTokens && audit != nil {
+		audit.add("kind <> ?", ChangeToken)
+	}
 	var parts []string
 	var args []any
 	var total int
 	var records []historyRecord
 	err = s.read(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if code != "" {
-			if _, err := getScheme(ctx, tx, code); ErrorKind(err) == NotFound {
+			row, err := getScheme(ctx, tx, code)
+			switch {
+			case ErrorKind(err) == NotFound:
 				gone, err := tx.NewSelect().Model((*auditRow)(nil)).Where("scheme_code = ?", code).Exists(ctx)
 				if err != nil {
 					return err
 				}
-				if !gone {
+				if !gone || !q.Deleted {
 					return schemeNotFound(code)
 				}
-			} else if err != nil {
+			case err != nil:
 				return err
+			case !q.Deleted:
+				// This scheme's history only, not that of a deleted one of the same code.
+				if values != nil {
+					values.add("id > ?", row.ValuesAfter)
+				}
+				if audit != nil {
+					audit.add("id > ?", row.AuditAfter)
+				}
 			}
 		}
 		for _, part := range []struct {

@@ -224,6 +224,9 @@ func saveValues(ctx context.Context, tx bun.IDB, code, layer string, batch map[s
 	if len(batch) == 0 {
 		return false, nil
 	}
+	if err := checkOpen(ctx, tx, code, layer, now); err != nil {
+		return false, err
+	}
 	who = actor(ctx, who)
 	reason, err := reasonOf(ctx, "")
 	if err != nil {
@@ -285,6 +288,11 @@ func saveValues(ctx context.Context, tx bun.IDB, code, layer string, batch map[s
 					remove(r)
 				}
 			}
+		}
+	}
+	if len(history) > 0 && reason == "" {
+		if err := needReason(ctx, tx, code); err != nil {
+			return false, err
 		}
 	}
 	for start := 0; start < len(upserts); start += batchSize {

@@ -25,6 +25,9 @@ func migrations() *migrate.Migrations {
 		Down:    txMigration(dropTables),
 	})
 	ms.Add(migrationTokensAudit())
+	ms.Add(migrationSchemeHistoryEpoch())
+	ms.Add(migrationLayerWindows())
+	ms.Add(migrationPublications())
 	return ms
 }
 

@@ -28,7 +28,12 @@ type schemeRow struct {
 	DataVersion   int64     `bun:"data_version"`
 	CreatedAt     time.Time `bun:"created_at"`
 	UpdatedAt     time.Time `bun:"updated_at"`
-	Units         int       `bun:"units,scanonly"`
+	// AuditAfter and ValuesAfter are where the scheme's history begins: the largest ids of
+	// audit_log and value_history rows of its code when it was created (earlier schemes of
+	// the code).
+	AuditAfter  int64 `bun:"audit_after"`
+	ValuesAfter int64 `bun:"values_after"`
+	Units       int   `bun:"units,scanonly"`
 }
 
 // SchemeSummary is a scheme in a list: its identity, current revision and roster size.
@@ -55,6 +60,9 @@ func (r *schemeRow) summary() SchemeSummary {
 // its roster and example values (as entries of the value history) if it has them. It returns
 // the revision and the engine's warnings. A scheme with the same code is a Conflict.
 func (s *Store) CreateScheme(ctx context.Context, doc *Document, who, message string) (int, []formulas.Warning, error) {
+	if err := checkMessage(message); err != nil {
+		return 0, nil, err
+	}
 	if doc == nil {
 		return 0, nil, Errorf(Invalid, "", "no document")
 	}
@@ -73,6 +81,14 @@ func (s *Store) CreateScheme(ctx context.Context, doc *Document, who, message st
 		now := s.now()
 		row := &schemeRow{Code: doc.Code, Title: doc.Title, Period: doc.Period, Issuer: doc.Issuer, Revision: 1,
 			DataVersion: now.UnixMicro(), CreatedAt: now, UpdatedAt: now}
+		// The history of earlier schemes of this code ends here (every write to them locked
+		// their row, which the deletion removed, so their rows all have smaller ids).
+		if err := tx.NewRaw(`SELECT COALESCE(MAX(id), 0) FROM audit_log WHERE scheme_code = ?`, doc.Code).Scan(ctx, &row.AuditAfter); err != nil {
+			return err
+		}
+		if err := tx.NewRaw(`SELECT COALESCE(MAX(id), 0) FROM value_history WHERE scheme_code = ?`, doc.Code).Scan(ctx, &row.ValuesAfter); err != nil {
+			return err
+		}
 		if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
 			if isUniqueViolation(err) {
 				return schemeExists(doc.Code)
@@ -134,7 +150,11 @@ func (s *Store) GetScheme(ctx context.Context, code string) (*Document, error) {
 // Version returns a scheme's current revision and data version: a cheap test of whether a
 // sheet evaluated earlier is still current.
 func (s *Store) Version(ctx context.Context, code string) (revision int, dataVersion int64, err error) {
-	row, err := getScheme(ctx, s.db, code)
+	var row *schemeRow
+	err = s.query(ctx, s.db, func(ctx context.Context, db bun.IDB) error {
+		row, err = getScheme(ctx, db, code)
+		return err
+	})
 	if err != nil {
 		return 0, 0, wrap(err, "get scheme %q", code)
 	}
@@ -176,6 +196,9 @@ func (s *Store) ListSchemes(ctx context.Context, page Page) ([]SchemeSummary, in
 // be the scheme's (or empty). It returns the new revision and the engine's warnings. See
 // ExpectRevision for opts.
 func (s *Store) ReplaceScheme(ctx context.Context, code string, doc *Document, who, message string, opts ...WriteOption) (int, []formulas.Warning, error) {
+	if err := checkMessage(message); err != nil {
+		return 0, nil, err
+	}
 	if doc == nil {
 		return 0, nil, Errorf(Invalid, "", "no document")
 	}
@@ -246,6 +269,9 @@ func (s *Store) ReplaceScheme(ctx context.Context, code string, doc *Document, w
 // that changes nothing saves no revision. It returns the (new) revision and the warnings. See
 // ExpectRevision for opts.
 func (s *Store) UpdateScheme(ctx context.Context, code string, fn func(*formulas.Scheme) error, who, message string, opts ...WriteOption) (int, []formulas.Warning, error) {
+	if err := checkMessage(message); err != nil {
+		return 0, nil, err
+	}
 	var rev int
 	var warnings []formulas.Warning
 	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
@@ -295,12 +321,18 @@ func (s *Store) UpdateScheme(ctx context.Context, code string, fn func(*formulas
 
 // DeleteScheme deletes a scheme with its revisions, roster and values. Its history stays: the
 // value history, and the audit log, which records the deletion (by the author and reason of
-// ctx, see WithWho and WithReason) with the last document and roster.
+// ctx, see WithWho and WithReason) with the last document and roster. A scheme with a
+// publication is not deleted (Conflict): publications never go away.
 func (s *Store) DeleteScheme(ctx context.Context, code string, opts ...WriteOption) error {
 	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		row, err := lockScheme(ctx, tx, code, opts...)
 		if err != nil {
 			return err
+		}
+		if published, err := hasPublication(ctx, tx, code); err != nil {
+			return err
+		} else if published {
+			return Errorf(Conflict, "", "scheme %q has published results, which never change or go away: it cannot be deleted", code)
 		}
 		sc, err := loadRevision(ctx, tx, code, row.Revision)
 		if err != nil {
@@ -396,8 +428,14 @@ func bumpData(ctx context.Context, tx bun.IDB, code string, now time.Time) error
 	return err
 }
 
-// saveRevision stores sc as revision rev and makes it the scheme's current one.
+// saveRevision stores sc as revision rev and makes it the scheme's current one. Once the
+// scheme has a publication, the change needs a reason (see needReason).
 func saveRevision(ctx context.Context, tx bun.IDB, row *schemeRow, sc *formulas.Scheme, rev int, who, message string, now time.Time) error {
+	if Reason(ctx) == "" {
+		if err := needReason(ctx, tx, row.Code); err != nil {
+			return err
+		}
+	}
 	if err := insertRevision(ctx, tx, sc, rev, who, message, now); err != nil {
 		return err
 	}

@@ -64,6 +64,9 @@ func Validate(doc *Document) ([]formulas.Warning, error) {
 func validate(doc *Document, stored []formulas.Unit) ([]formulas.Warning, error) {
 	v := &validator{}
 	v.scheme(&doc.Scheme)
+	// Every text of the scheme: titles, criteria, formulas, labels (the roster's and the
+	// values' texts are checked with them).
+	v.problems = append(v.problems, textProblems("", &doc.Scheme)...)
 	schemeOK := len(v.problems) == 0
 	roster := doc.Units
 	if len(roster) > 0 {
@@ -135,12 +138,7 @@ func (v *validator) scheme(s *formulas.Scheme) {
 		if strings.TrimSpace(g.Label) == "" {
 			v.add(path+".label", "label is required")
 		}
-		if !finite(g.Min) {
-			v.add(path+".min", "min must be a finite number")
-		} else if i > 0 && g.Min >= s.Grades[i-1].Min {
-			v.add(path+".min", "min %s is not below the previous band's %s: list bands from the highest",
-				formatNum(g.Min), formatNum(s.Grades[i-1].Min))
-		}
+		v.grade(s.Grades, i, path)
 	}
 	seen := map[string]bool{}
 	for i, g := range s.Groups {
@@ -324,6 +322,7 @@ func (v *validator) units(s *formulas.Scheme, units []formulas.Unit, pathOf func
 // attributes, which it normalizes. Fields are relative to the unit.
 func unitProblems(s *formulas.Scheme, u *formulas.Unit) []Problem {
 	v := &validator{}
+	v.problems = textProblems("", u)
 	v.ident("code", u.Code, false)
 	if strings.TrimSpace(u.Name) == "" {
 		v.add("name", "name is required")
@@ -331,6 +330,11 @@ func unitProblems(s *formulas.Scheme, u *formulas.Unit) []Problem {
 	if msg := groupProblem(s, u.Group); msg != "" {
 		v.add("group", "%s", msg)
 	}
+	declared := make(map[string]bool, len(s.Attributes))
+	for _, a := range s.Attributes {
+		declared[a.Code] = true
+	}
+	v.problems = append(v.problems, attrsProblems(u.Attrs, declared)...)
 	for _, a := range s.Attributes {
 		x, ok := u.Attrs[a.Code]
 		if !ok || x == nil || !knownType(a.Type) {

@@ -65,10 +65,20 @@ func TestValidate(t *testing.T) {
 		{"ErrTotalPoints", func(d *Document) { d.TotalPoints = -1 }, []string{"total_points: total_points -1 must be a number ≥ 0"}},
 		{"ErrPrecisionHigh", func(d *Document) { d.Precision = ptr(7) }, []string{"precision: precision 7 is out of range 0..6"}},
 		{"ErrPrecisionLow", func(d *Document) { d.Precision = ptr(-1) }, []string{"precision: precision -1 is out of range 0..6"}},
-		{"ErrGradesOrder", func(d *Document) { d.Grades[1].Min = 20 }, []string{
+		{"ErrGradesOrder", func(d *Document) { d.Grades[1] = formulas.MinGrade(20, d.Grades[1].Label) }, []string{
 			"grades[1].min: min 20 is not below the previous band's 18: list bands from the highest"}},
-		{"ErrGradesEqual", func(d *Document) { d.Grades[2].Min = 12 }, []string{
+		{"ErrGradesEqual", func(d *Document) { d.Grades[2] = formulas.MinGrade(12, d.Grades[2].Label) }, []string{
 			"grades[2].min: min 12 is not below the previous band's 12: list bands from the highest"}},
+		{"ErrGradeBothBounds", func(d *Document) { d.Grades[1].Above = d.Grades[1].Min }, []string{
+			"grades[1].above: a band sets min (at least) or above (the bound excluded), not both"}},
+		{"ErrGradeNoBound", func(d *Document) { d.Grades[1].Min = nil }, []string{
+			"grades[1].min: min (at least) or above (the bound excluded) is required"}},
+		{"ErrGradeAboveNotBelow", func(d *Document) { d.Grades[1] = formulas.AboveGrade(18, d.Grades[1].Label) }, []string{
+			"grades[1].above: above 18 is not below the previous band's 18: list bands from the highest"}},
+		{"ErrGradeAboveAfterEqualAbove", func(d *Document) {
+			d.Grades[1] = formulas.AboveGrade(12, d.Grades[1].Label)
+			d.Grades[2] = formulas.AboveGrade(12, d.Grades[2].Label)
+		}, []string{"grades[2].above: above 12 is not below the previous band's above 12: list bands from the highest"}},
 		{"ErrGradeLabel", func(d *Document) { d.Grades[0].Label = "" }, []string{"grades[0].label: label is required"}},
 		{"ErrGroupTwice", func(d *Document) { d.Groups = append(d.Groups, "镇") }, []string{`groups[2]: group "镇" is listed twice`}},
 		{"ErrGroupEmpty", func(d *Document) { d.Groups = append(d.Groups, "") }, []string{"groups[2]: a group needs a name"}},

@@ -63,6 +63,9 @@ func ParseEntry(raw any) (Entry, error) {
 		if utf8.RuneCountInString(e.Note) > MaxNoteLength {
 			return Entry{}, fmt.Errorf("the note is longer than %d characters", MaxNoteLength)
 		}
+		if msg := textProblem(e.Note); msg != "" {
+			return Entry{}, fmt.Errorf("note: %s", msg)
+		}
 		return e, nil
 	case []any:
 		return Entry{}, fmt.Errorf("expected a value or {value, note}, got a list")
@@ -82,7 +85,9 @@ func ValidateValue(metric formulas.Metric, v any) (any, error) {
 	return out, nil
 }
 
-// maxExact is the largest magnitude up to which every whole number is exact in a float64 (2^53).
+// maxExact is 2^53: below it every whole number is exact in a float64. A number whose magnitude
+// is maxExact or more is refused: 2^53 + 1 converts to 2^53, so only ">= maxExact", checked
+// after the conversion, catches every number the conversion would have changed (issue 11).
 const maxExact = 1 << 53
 
 // checkValue normalizes v for a type and bounds; msg says what is wrong, "" if nothing.
@@ -105,14 +110,14 @@ func checkValue(typ string, lo, hi *float64, v any) (out any, msg string) {
 		if typ == formulas.TypeInteger && x != math.Trunc(x) {
 			return nil, "expected a whole number, got " + formatNum(x)
 		}
-		if math.Abs(x) > maxExact {
+		if math.Abs(x) >= maxExact {
 			// Beyond 2^53 a float64 no longer holds every whole number: 10^29 would be stored as
 			// 1.2345678901234568e+29, silently.
 			shown := describe(v)
 			if n, ok := v.(json.Number); ok {
 				shown = n.String() // as sent, not as the float it rounds to
 			}
-			return nil, fmt.Sprintf("%s is too large: numbers are exact up to ±%s", shown, formatNum(maxExact))
+			return nil, fmt.Sprintf("%s is too large: numbers are exact up to ±%s", shown, formatNum(maxExact-1))
 		}
 		if lo != nil && x < *lo {
 			return nil, fmt.Sprintf("%s is below the minimum %s", formatNum(x), formatNum(*lo))
@@ -134,6 +139,9 @@ func checkValue(typ string, lo, hi *float64, v any) (out any, msg string) {
 		}
 		if utf8.RuneCountInString(s) > MaxTextLength {
 			return nil, fmt.Sprintf("the text is longer than %d characters", MaxTextLength)
+		}
+		if msg := textProblem(s); msg != "" {
+			return nil, msg
 		}
 		return s, ""
 	}
@@ -183,6 +191,8 @@ func describe(v any) string {
 		return formatNum(f)
 	}
 	switch x := v.(type) {
+	case json.Number:
+		return x.String() // a number that does not fit a float64: as sent
 	case nil:
 		return "null"
 	case string:

@@ -60,11 +60,13 @@ func (s *Store) ValueHistory(ctx context.Context, code string, f HistoryFilter, 
 	var out []HistoryEntry
 	var total int
 	err = s.read(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := getScheme(ctx, tx, code); err != nil {
+		row, err := getScheme(ctx, tx, code)
+		if err != nil {
 			return err
 		}
 		var rows []historyRow
-		q := tx.NewSelect().Model(&rows).Where("scheme_code = ?", code)
+		// The scheme's own history: not that of a deleted scheme of the same code.
+		q := tx.NewSelect().Model(&rows).Where("scheme_code = ? AND id > ?", code, row.ValuesAfter)
 		if f.Unit != "" {
 			q = q.Where("unit_code = ?", f.Unit)
 		}

@@ -87,7 +87,9 @@ func TestAnhuiMedical(t *testing.T) {
 	anhuiCheckSheet(t, s, nil, "huangshan", []string{"med_enrolled"})
 	s.wantCells(t, "huangshan", map[string]any{
 		"med_rate": nil, "enrol": nil, "year_end": nil, "pooling": nil,
-		"benefit": 18.0, "regular": 29.5, "med_fund_gap": 0.0,
+		// 年终2(4) reads 基金结余 through lookup (第三条: the counties take their city's), so 年终2
+		// is null too; its other sub-items are computed.
+		"benefit_cap": 4.0, "benefit_balance": nil, "benefit": nil, "regular": 29.5, "med_fund_gap": 0.0,
 	})
 
 	t.Run("hefei", func(t *testing.T) {
@@ -373,4 +375,52 @@ func TestAnhuiTraining(t *testing.T) {
 		s.wantCells(t, "chuzhou", map[string]any{"train_rate": 98.0, "target": 29.0})
 		anhuiWantTotal(t, s, "chuzhou", 89, 3, 3)
 	})
+}
+
+// 第三条: 广德 and 宿松's 基金收支管理 "仍纳入其所在市统一考核": 年终2(4) 基金结余控制 reads the city's
+// balance_ok (issue 16; it read the county's own). 广德's own figure moves nothing; 宣城's does.
+func TestAnhuiCountyBalanceIsItsCitys(t *testing.T) {
+	s := mustLoad(t, "anhui-2012-medical.yaml", "final")
+	if err := s.sheet.Set("guangde", "balance_ok", false); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := s.sheet.Result("guangde"); r.Cells["benefit_balance"] != 2.0 || r.Total == nil || *r.Total != 99.5 {
+		t.Errorf("guangde with its own balance over the limit: benefit_balance %v total %v, want 2 99.5 (宣城's counts)", r.Cells["benefit_balance"], anhuiDeref(r.Total))
+	}
+	if err := s.sheet.Set("xuancheng", "balance_ok", false); err != nil {
+		t.Fatal(err)
+	}
+	// 宣城 over the limit: 广德 loses the 2 points with it, 99.5 → 97.5.
+	if r, _ := s.sheet.Result("guangde"); r.Cells["benefit_balance"] != 0.0 || r.Total == nil || *r.Total != 97.5 {
+		t.Errorf("guangde with 宣城 over the limit: benefit_balance %v total %v, want 0 97.5", r.Cells["benefit_balance"], anhuiDeref(r.Total))
+	}
+	if r, _ := s.sheet.Result("susong"); r.Cells["benefit_balance"] != 2.0 {
+		t.Errorf("susong (安庆) benefit_balance %v, want 2", r.Cells["benefit_balance"])
+	}
+}
+
+// 平时1(3) "对…辖区内各高校开展督查指导，全年应分别不少于2次": a unit with no college in its area
+// (has_college false) is held to the county visits only (issue 16). 广德 with 0 college visits:
+// 0 points while it is taken to have colleges (the default), 2 once it is entered that it has
+// none; total 99.5 → 97.5 → 99.5.
+func TestAnhuiNoCollegeInTheArea(t *testing.T) {
+	s := mustLoad(t, "anhui-2012-medical.yaml", "final")
+	for _, step := range []struct {
+		metric string
+		value  any
+		points float64
+		total  float64
+	}{
+		{"college_visits", 0, 0, 97.5},
+		{"has_college", false, 2, 99.5},
+		{"county_visits", 1, 0, 97.5}, // the county visits still count
+	} {
+		if err := s.sheet.Set("guangde", step.metric, step.value); err != nil {
+			t.Fatal(err)
+		}
+		r, _ := s.sheet.Result("guangde")
+		if r.Cells["mech_inspect"] != step.points || r.Total == nil || *r.Total != step.total {
+			t.Errorf("guangde after %s = %v: mech_inspect %v total %v, want %v %v", step.metric, step.value, r.Cells["mech_inspect"], anhuiDeref(r.Total), step.points, step.total)
+		}
+	}
 }

@@ -1,9 +1,12 @@
 package seeds_test
 
 import (
+	"math"
 	"reflect"
 	"strconv"
 	"testing"
+
+	"github.com/rubric-dev/rubric/formulas"
 )
 
 // Changzhou grassroots platforms (docs/sources/003): 附件2's 54 weighted items scored by the
@@ -136,14 +139,14 @@ func TestPlatformsHandWorked(t *testing.T) {
 		"talent":           1.0,  // 5 × 0.2
 		"labour":           3.6,  // 12 × 0.3
 		"rating":           "A+",
-		"rating_reward":    12000.0,  // 四(二)1: A+类 12000元
-		"workload_base":    298000.0, // pool 1 000 000 × 29.80 / 100
-		"complaint_cut":    0.0,      // no complaint
-		"workload_subsidy": 298000.0,
-		"winner":           true,     // 四(二)3: selected, A+ and not vetoed
-		"winner_reward":    5000.0,   // params.winner_reward (example amount)
-		"hw_subsidy":       80000.0,  // 四(一): 80 000 × 100% progress
-		"award_total":      395000.0, // 80 000 + 12 000 + 298 000 + 5 000
+		"rating_reward":    12000.0,   // 四(二)1: A+类 12000元
+		"workload_base":    299196.79, // apportion: 1 000 000 × 29.80 / 99.60 = 299 196.787… → 299 196.78 + the one fen left (largest remainder .7)
+		"complaint_cut":    0.0,       // no complaint
+		"workload_subsidy": 299196.79,
+		"winner":           true,      // 四(二)3: selected, A+ and not vetoed
+		"winner_reward":    5000.0,    // params.winner_reward (example amount)
+		"hw_subsidy":       80000.0,   // 四(一): 80 000 × 100% progress
+		"award_total":      396196.79, // 80 000 + 12 000 + 299 196.79 + 5 000
 	})
 	platformsWantTotal(t, s, "sanjing", 29.8, 1) // 16 + 7.1 + 2.1 + 1 + 3.6
 
@@ -154,12 +157,12 @@ func TestPlatformsHandWorked(t *testing.T) {
 		"employment":       11.61, // 33.6 × 0.3 + 1.53 = 10.08 + 1.53
 		"insurance":        11.15, // 35.5 × 0.3 + 0.5 = 10.65 + 0.5
 		"rating":           "A",
-		"rating_reward":    10000.0,  // 四(二)1: A类 10000元
-		"workload_base":    294600.0, // 1 000 000 × 29.46 / 100
-		"complaint_cut":    29460.0,  // 四(二)2: 2 complaints × 5% = 10% of 294 600
-		"workload_subsidy": 265140.0,
-		"hw_subsidy":       45000.0,  // 四(一): 60 000 × 75% progress (未达到进度的按比例扣减)
-		"award_total":      325140.0, // 45 000 + 10 000 + 265 140 + 5 000
+		"rating_reward":    10000.0,   // 四(二)1: A类 10000元
+		"workload_base":    295783.13, // 1 000 000 × 29.46 / 99.60 = 295 783.132… (remainder .25: no extra fen)
+		"complaint_cut":    29578.31,  // 四(二)2: 2 complaints × 5% = 10% of 295 783.13 = 29 578.313
+		"workload_subsidy": 266204.82,
+		"hw_subsidy":       45000.0,   // 四(一): 60 000 × 75% progress (未达到进度的按比例扣减)
+		"award_total":      326204.82, // 45 000 + 10 000 + 266 204.82 + 5 000
 	})
 	platformsWantTotal(t, s, "xuejia", 29.46, 2) // 11.61 + 11.15 + 2.1 + 1 + 3.6
 
@@ -174,8 +177,9 @@ func TestPlatformsHandWorked(t *testing.T) {
 		"labour":           2.4,  // 12 × 0.2
 		"rating":           "B",
 		"rating_reward":    0.0,
-		"complaint_cut":    10085.0,  // 5% of 201 700
-		"workload_subsidy": 186615.0, // 201 700 − 10 085 − 5 000
+		"workload_base":    202510.04, // 1 000 000 × 20.17 / 99.60 = 202 510.040…
+		"complaint_cut":    10125.5,   // 5% of 202 510.04 = 10 125.502
+		"workload_subsidy": 187384.54, // 202 510.04 − 10 125.50 − 5 000
 		"winner":           false,
 	})
 	// wuxing (五星街道): a different mix of volumes lands on the same total as chashan: a tie,
@@ -191,10 +195,10 @@ func TestPlatformsHandWorked(t *testing.T) {
 		"labour":           2.4,
 		"rating":           "A",
 		"rating_reward":    10000.0,
-		"workload_base":    201700.0,
-		"complaint_cut":    201700.0, // min(20 × 5, 100)% = 100%
-		"workload_subsidy": 0.0,      // max(0, 201 700 − 201 700 − 2 000)
-		"winner":           false,    // not selected
+		"workload_base":    202510.04, // the same total as chashan, the same share
+		"complaint_cut":    202510.04, // min(20 × 5, 100)% = 100%
+		"workload_subsidy": 0.0,       // max(0, 202 510.04 − 202 510.04 − 2 000)
+		"winner":           false,     // not selected
 		"award_total":      10000.0,
 	})
 	platformsWantTotal(t, s, "chashan", 20.17, 3) // 7.97 + 7.1 + 0.7 + 2 + 2.4
@@ -251,5 +255,56 @@ func TestPlatformsVetoLiftedSharesShrink(t *testing.T) {
 	z, _ := s.sheet.Result("zhenglu")
 	if z.Vetoed || z.Total == nil || *z.Total != 20.14 {
 		t.Errorf("zhenglu after lifting the veto: vetoed=%v total=%v, want 20.14", z.Vetoed, platformsDeref(z.Total))
+	}
+}
+
+// Issue 16: the workload pool (四(二)2) is split by apportion, so the money adds up to the
+// pool to the fen. In the example the counted totals add up to 99.60 (nobody earned s15's
+// 0.4), and 299 196.79 + 295 783.13 + 202 510.04 + 202 510.04 + 0 (vetoed zhenglu) = 1 000 000.
+func TestPlatformsWorkloadAddsUpToThePool(t *testing.T) {
+	s := mustLoad(t, platformsFile, "final")
+	fen := 0.0
+	for _, u := range []string{"sanjing", "xuejia", "chashan", "wuxing", "zhenglu"} {
+		fen += math.Round(s.cell(t, u, "workload_base").(float64) * 100)
+	}
+	if fen != 100_000_000 {
+		t.Errorf("workload_base adds up to %.2f, want the pool 1000000.00", fen/100)
+	}
+}
+
+// The case of issue 16: three counted units with equal volumes each score 33.34 (rounded
+// shares of the 100 weights add up to 100.02 points); the money is still 1 000 000, one fen
+// more to the unit listed first: 333 333.34 + 333 333.33 + 333 333.33.
+func TestPlatformsEqualVolumesShareThePoolExactly(t *testing.T) {
+	s := mustLoad(t, platformsFile, "final")
+	base := s.doc.Values["final"]["sanjing"]
+	var rows []formulas.Row
+	for _, code := range []string{"u1", "u2", "u3"} {
+		vals := map[string]any{}
+		for k, v := range base {
+			vals[k] = v
+		}
+		for _, m := range s.doc.Metrics {
+			if len(m.Code) == 3 && m.Code[0] == 'v' {
+				vals[m.Code] = 7
+			}
+		}
+		rows = append(rows, formulas.Row{Unit: formulas.Unit{Code: code, Name: code, Group: "新北区"}, Values: vals})
+	}
+	sh := s.program.Evaluate(rows)
+	want := []float64{333333.34, 333333.33, 333333.33}
+	points := 0.0
+	for i, r := range sh.Results() {
+		if r.Total == nil || *r.Total != 33.34 {
+			t.Errorf("%s total = %v, want 33.34", r.Unit.Code, platformsDeref(r.Total))
+		} else {
+			points += *r.Total
+		}
+		if got := r.Cells["workload_base"]; got != want[i] {
+			t.Errorf("%s workload_base = %v, want %v", r.Unit.Code, got, want[i])
+		}
+	}
+	if math.Round(points*100) != 10002 {
+		t.Errorf("points add up to %v, want 100.02 (each unit's items are rounded on their own)", points)
 	}
 }

@@ -7,7 +7,7 @@ import (
 
 // Jiaxing 2013 (docs/sources/004): five parts 25 / 20 / 25 / 15 / 15, the rules the truncated
 // text keeps, assessor-entered points lost (*_cut) where the rules are judgements or missing,
-// bands 95+ 优胜 / 85–94 合格 / 76–84 基本合格 / ≤75 不合格. Clauses are the document's own:
+// bands 95+ 优胜 / 85–94 合格 / 76–84 基本合格 (above 75) / ≤75 不合格. Clauses are the document's own:
 // 一(四)3 is part 一, section (四) 综合管理, rule 3.
 
 const jiaxingFile = "jiaxing-2013-social-security.yaml"
@@ -171,7 +171,9 @@ func TestJiaxingHandWorked(t *testing.T) {
 	jiaxingWant(t, s, "gaozhao", 85, "合格", 2, 1) // 20 + 16.5 + 21.5 + 12 + 13.5 + 1 + 0.5
 }
 
-// The bands at their edges: 94.99 is still 合格, 75.5 is below 76 and so 不合格.
+// The bands at their edges: 94.99 is still 合格; "75分（含）以下为不合格，76~84分基本合格" makes 75
+// 不合格 and everything above 75 — 75.5 in the gap the document leaves, 76 — 基本合格
+// ({above: 75}, issue 16).
 func TestJiaxingBandEdges(t *testing.T) {
 	s := mustLoad(t, jiaxingFile, "final")
 	// yuxin loses 0.01 more: 2 × 94.5% = 1.89 instead of 1.9 → 94.99.
@@ -183,14 +185,27 @@ func TestJiaxingBandEdges(t *testing.T) {
 		t.Errorf("yuxin: total %v grade %v, want 94.99 合格", jiaxingDeref(r.Total), jiaxingDeref(r.Grade))
 	}
 	// wangdian gains 9.8 points back (7.8 of cuts, and 参保信息准确率 99% → 三(三)1 2 instead of 0)
-	// → 75.5 (the document's ≤75 / 76~84 gap) → 不合格.
+	// → 75.5; then 一(一)1 loses 0.5 more (cut 1.5) → 75.0, or 0.5 less (cut 0.5) → 76.0.
 	for metric, v := range map[string]float64{"p4_1_cut": 0, "p5_2_cut": 0, "p3_3_3_cut": 0, "p1_3_cut": 0.2, "info_accuracy": 99} {
 		if err := s.sheet.Set("wangdian", metric, v); err != nil {
 			t.Fatal(err)
 		}
 	}
-	r, _ = s.sheet.Result("wangdian")
-	if r.Total == nil || *r.Total != 75.5 || r.Grade == nil || *r.Grade != "不合格" {
-		t.Errorf("wangdian: total %v grade %v, want 75.5 不合格", jiaxingDeref(r.Total), jiaxingDeref(r.Grade))
+	for _, tt := range []struct {
+		cut   float64
+		total float64
+		grade string
+	}{
+		{1, 75.5, "基本合格"}, // above 75: not 75（含）以下
+		{1.5, 75, "不合格"},  // 75（含）以下
+		{0.5, 76, "基本合格"}, // 76~84
+	} {
+		if err := s.sheet.Set("wangdian", "p1_1_cut", tt.cut); err != nil {
+			t.Fatal(err)
+		}
+		r, _ = s.sheet.Result("wangdian")
+		if r.Total == nil || *r.Total != tt.total || r.Grade == nil || *r.Grade != tt.grade {
+			t.Errorf("wangdian with p1_1_cut %v: total %v grade %v, want %v %s", tt.cut, jiaxingDeref(r.Total), jiaxingDeref(r.Grade), tt.total, tt.grade)
+		}
 	}
 }

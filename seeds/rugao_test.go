@@ -1,8 +1,12 @@
 package seeds_test
 
 import (
+	"fmt"
+	"reflect"
 	"slices"
 	"testing"
+
+	"github.com/rubric-dev/rubric/formulas"
 )
 
 // 001_34527197a5123bce.txt: 如皋市 2022年医疗保障工作考核办法. Clauses are cited as the
@@ -128,7 +132,7 @@ func TestRugaoHandWorked(t *testing.T) {
 		// 二(三)②: 主功能区 如城 110, 长江 110, 城南 105, 城北 100: a tie for 1st → 5
 		"emp_rank":      5.0,
 		"info":          9.0,     // 二(四): 1 维护错误 → 10 − 1
-		"key_work":      10.0,    // 二(七): 主功能区 key_rate 100 ranked 1st → 10
+		"key_work":      10.0,    // 二(七): 2 projects: 100 and 100, 1st on both → 5 + 5
 		"bonus":         2.0,     // 加分: 2.5 entered, 加分累计不超过2分 → 2 (cap reached)
 		"award":         "一等奖",   // 四(二)1: total 101 ranked 1st of 13 → 一等奖1名
 		"award_fund":    30000.0, // 四(二)1: 一等奖 3万元
@@ -151,7 +155,7 @@ func TestRugaoHandWorked(t *testing.T) {
 		// 二(三)②: 4th of 4 (110, 110, 105, 100) → 5 − 3 × 0.5
 		"emp_rank":    3.5,
 		"special_id":  8.0,  // 二(五): 2 身份标识不准确 → 10 − 2
-		"key_work":    9.2,  // 二(七): 主功能区 100, 98, 95, 90 → 3rd → 10 − 2 × 0.4
+		"key_work":    9.2,  // 二(七): project 1 all 100 → 5; project 2 主功能区 100, 98, 95, 90 → 3rd → 5 − 2 × 0.4
 		"empower":     15.0, // 二(八): 宣讲 exactly 2 → no deduction
 		"bonus":       1.0,
 		"award":       "三等奖", // 四(二)1: 94.7 ranked 6th → 三等奖 (4th–6th)
@@ -171,7 +175,7 @@ func TestRugaoHandWorked(t *testing.T) {
 		"res_rank":      0.0,  // 二(三)①: target not completed → not ranked
 		"emp_rank":      5.0,  // 二(三)②: 110%, tied 1st with 如城 → 5
 		"ranking":       5.0,
-		"key_work":      8.8,  // 二(七): 主功能区 4th of 4 → 10 − 3 × 0.4
+		"key_work":      8.8,  // 二(七): 5 + project 2 4th of 4 → 5 − 3 × 0.4
 		"empower":       14.0, // 二(八): 1 经办服务缺限 → 15 − 1
 		"deduction":     3.0,  // 减分: 省级通报1项 × 3
 		"award":         "",
@@ -190,7 +194,7 @@ func TestRugaoHandWorked(t *testing.T) {
 		// 二(三)②: 镇 completers 115, 110 × 3, 105 × 2, 100 → tied 2nd → 5 − 1 × 0.25
 		"emp_rank":   4.75,
 		"info":       9.0,   // 二(四): 1 已缴费未录入 → 10 − 1
-		"key_work":   10.0,  // 二(七): 镇 key_rate 100, tied 1st with 白蒲, 江安 → 10
+		"key_work":   10.0,  // 二(七): 镇 100 and 100: 1st on project 1 (all 100), tied 1st on project 2 with 白蒲, 江安 → 5 + 5
 		"empower":    14.0,  // 二(八): 1 资料归档缺限 → 15 − 1
 		"award":      "二等奖", // 四(二)1: 97.25 ranked 3rd → 二等奖 (2nd–3rd)
 		"award_fund": 20000.0,
@@ -204,7 +208,7 @@ func TestRugaoHandWorked(t *testing.T) {
 		"emp_expand":  1.0,     // 二(二)④: 10 points short → 2 − 10 × 0.1
 		"emp_rank":    0.0,     // 二(三)②: target not completed → not ranked
 		"supervision": 0.0,     // 二(六): 10 − 4 × 1 − 4 × 2 = −2 → clamped at 0
-		"key_work":    8.8,     // 二(七): 镇 92 ranked 7th of 9 → 10 − 6 × 0.2
+		"key_work":    8.8,     // 二(七): 5 + project 2 镇 92 ranked 7th of 9 → 5 − 6 × 0.2
 		"circle":      15.0,    // 二(九): population 48000 < 5万, 2 专职人员 suffice
 		"enrol_bonus": 12600.0, // 四(二)3②: 630 × 20
 		"award":       "",
@@ -229,7 +233,7 @@ func TestRugaoHandWorked(t *testing.T) {
 		"res_rank":      0.0, // 二(三)①: not completed
 		"emp_rank":      3.5, // 二(三)②: exactly 100%, 7th of 镇 completers → 5 − 6 × 0.25
 		"info":          0.0, // 二(四): 未在规定的时间内完成信息维护 → 不得分
-		"key_work":      9.4, // 二(七): 镇 96, tied 4th with 吴窑 → 10 − 3 × 0.2
+		"key_work":      9.4, // 二(七): 5 + project 2 镇 96, tied 4th with 吴窑 → 5 − 3 × 0.2
 		"empower":       9.5, // 二(八): 0 宣讲 → 2 × 2, 酌情扣分 1.5 → 15 − 4 − 1.5
 		"basic_subsidy": 0.0, // 四(二)3①: entry and payment not in time
 		"org_subsidy":   0.0,
@@ -242,7 +246,7 @@ func TestRugaoHandWorked(t *testing.T) {
 		"res_rate":      100.8,   // 44100 / 43750
 		"res_rank":      3.5,     // 二(三)①: 7th of 镇 completers → 5 − 6 × 0.25
 		"special_id":    8.0,     // 二(五): 1 生存核查逾期 + 1 评定资料不全 → 10 − 2
-		"key_work":      8.4,     // 二(七): 镇 88 ranked 9th of 9 → 10 − 8 × 0.2
+		"key_work":      8.4,     // 二(七): 5 + project 2 镇 88 ranked 9th of 9 → 5 − 8 × 0.2
 		"deduction":     4.0,     // 减分: 南通市级 1 × 2 + 如皋市级 2 × 1
 		"basic_subsidy": 66150.0, // 四(二)3①: 44100 × 1.5
 		"org_subsidy":   0.0,     // 四(二)3①: completed, but 组织有力 not recognised
@@ -272,8 +276,35 @@ func TestRugaoHandWorked(t *testing.T) {
 		"award":         "三等奖", // 四(二)1: 95.5 ranked 5th
 		"award_fund":    10000.0,
 		"basic_subsidy": 104116.5, // 四(二)3①: 69411 × 1.5
+		// 四(二)3①: target 68050 completed (69411), but the 考核小组 has entered no finding of
+		// 组织有力，责任明确: an unentered judgement pays nothing (issue 16; it paid 6万 by default).
+		"org_subsidy": 0.0,
+		"enrol_bonus": 32250.0,  // 四(二)3②: 1500 × 20 + 75 × 30
+		"money_total": 146366.5, // 10000 + 104116.5 + 0 + 32250
 	})
 	rugaoWantTotal(t, s, "jiangan", 95.5, 5, 4)
+	// 附件1: 因镇村宣传不到位引起参保人员信访的，有一例扣1分 comes off the whole 二(二) (10), not the
+	// 3 of 特殊人群 — which jiangan has already lost (4 cases → 0): one petition costs it 1 point,
+	// 7 → 6, total 95.5 → 94.5 (it cost nothing when it was taken inside special; issue 16).
+	if err := s.sheet.Set("jiangan", "petition_cases", 1); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := s.sheet.Result("jiangan"); r.Cells["special"] != 0.0 || r.Cells["petition"] != 1.0 || r.Cells["enrol"] != 6.0 || r.Total == nil || *r.Total != 94.5 {
+		t.Errorf("jiangan with a petition: special %v petition %v enrol %v total %v, want 0 1 6 94.5", r.Cells["special"], r.Cells["petition"], r.Cells["enrol"], r.Total)
+	}
+	if err := s.sheet.Set("jiangan", "petition_cases", nil); err != nil {
+		t.Fatal(err)
+	}
+	// Once the finding is entered, the 6万 (target < 8万) is paid.
+	if err := s.sheet.Set("jiangan", "org_ok", true); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := s.sheet.Result("jiangan"); r.Cells["org_subsidy"] != 60000.0 || r.Cells["money_total"] != 206366.5 {
+		t.Errorf("jiangan with org_ok: org_subsidy %v money_total %v, want 60000 206366.5", r.Cells["org_subsidy"], r.Cells["money_total"])
+	}
+	if err := s.sheet.Set("jiangan", "org_ok", nil); err != nil {
+		t.Fatal(err)
+	}
 
 	// 搬经镇, 镇: 8万 target, 上访.
 	s.wantCells(t, "banjing", map[string]any{
@@ -294,5 +325,88 @@ func TestRugaoAwards(t *testing.T) {
 	}
 	if count["一等奖"] != 1 || count["二等奖"] != 2 || count["三等奖"] != 3 || count[""] != 7 || count[nil] != 1 {
 		t.Errorf("awards %v, want 1 一等奖, 2 二等奖, 3 三等奖, 7 none and the incomplete unit null", count)
+	}
+}
+
+// rugaoKeyWork evaluates 二(七) for four 主功能区 units that report like rucheng except for the
+// key projects' rates, with params.key_projects = n.
+func rugaoKeyWork(t *testing.T, n float64, rates map[string][]any) map[string]formulas.Result {
+	t.Helper()
+	s := mustLoad(t, rugaoFile, "final")
+	doc := *s.doc
+	doc.Params = map[string]float64{}
+	for k, v := range s.doc.Params {
+		doc.Params[k] = v
+	}
+	doc.Params["key_projects"] = n
+	prog, _, err := formulas.Compile(&doc.Scheme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []formulas.Row
+	for _, code := range []string{"a", "b", "c", "d"} {
+		vals := map[string]any{}
+		for k, v := range s.doc.Values["final"]["rucheng"] {
+			if m, ok := v.(map[string]any); ok {
+				v = m["value"]
+			}
+			vals[k] = v
+		}
+		delete(vals, "key_rate_1")
+		delete(vals, "key_rate_2")
+		for i, r := range rates[code] {
+			if r != nil {
+				vals[fmt.Sprintf("key_rate_%d", i+1)] = r
+			}
+		}
+		rows = append(rows, formulas.Row{Unit: formulas.Unit{Code: code, Name: code, Group: "主功能区", Attrs: map[string]any{"population": 100000}}, Values: vals})
+	}
+	out := map[string]formulas.Result{}
+	for _, r := range prog.Evaluate(rows).Results() {
+		out[r.Unit.Code] = r
+	}
+	return out
+}
+
+// Issue 16, 二(七) "按重点工作的项目数平均分配单项考核得分，按完成率…分别进行排名": two projects of 5
+// points, each ranked on its own in the group (主功能区: −0.4 a place). Unit a has 80% and 95%:
+// 4th on project 1 (5 − 3 × 0.4 = 3.8) and 1st on project 2 (5): 8.8 — not the 9.6 of ranking
+// its average 87.5 (2nd of 90, 87.5, 85, 85).
+func TestRugaoKeyWorkPerProject(t *testing.T) {
+	res := rugaoKeyWork(t, 2, map[string][]any{
+		"a": {80, 95}, "b": {90, 80}, "c": {85, 85}, "d": {100, 80},
+	})
+	for unit, want := range map[string]float64{
+		"a": 8.8, // 3.8 + 5
+		"b": 8.8, // project 1: 2nd → 4.6; project 2: 80 tied 3rd with d → 4.2
+		"c": 8.8, // 3rd → 4.2; 2nd → 4.6
+		"d": 9.2, // 1st → 5; tied 3rd → 4.2
+	} {
+		if got := res[unit].Cells["key_work"]; got != want {
+			t.Errorf("%s key_work = %v, want %v", unit, got, want)
+		}
+	}
+}
+
+// With params.key_projects = 3 the third rate is needed (a unit without it is incomplete) and
+// each project is worth 10 / 3: a has 80, 95, 90 → 2nd on project 3 (100, 90, 70, 60):
+// (10/3 − 1.2) + 10/3 + (10/3 − 0.4) = 10 − 1.6 = 8.4.
+func TestRugaoKeyWorkThreeProjects(t *testing.T) {
+	res := rugaoKeyWork(t, 3, map[string][]any{
+		"a": {80, 95, 90}, "b": {90, 80, 100}, "c": {85, 85, 70}, "d": {100, 80, nil},
+	})
+	if d := res["d"]; d.Complete || !reflect.DeepEqual(d.Missing, []string{"key_rate_3"}) {
+		t.Errorf("d: complete %v missing %v, want incomplete for key_rate_3", d.Complete, d.Missing)
+	}
+	// d left out: project 1 ranks 90, 85, 80 (a 3rd: 10/3 − 0.8); project 2: 95 1st; project 3: 2nd.
+	// (10/3 − 0.8) + 10/3 + (10/3 − 0.4) = 8.8
+	if got := res["a"].Cells["key_work"]; got != 8.8 {
+		t.Errorf("a key_work = %v, want 8.8", got)
+	}
+	res = rugaoKeyWork(t, 3, map[string][]any{
+		"a": {80, 95, 90}, "b": {90, 80, 100}, "c": {85, 85, 70}, "d": {100, 80, 60},
+	})
+	if got := res["a"].Cells["key_work"]; got != 8.4 {
+		t.Errorf("a key_work = %v, want 8.4", got)
 	}
 }

@@ -51,7 +51,11 @@ var accessRules = map[string]Rule{
 	"GET /healthz":      RulePublic,
 	"GET /openapi.yaml": RulePublic,
 	"GET /docs":         RulePublic,
+	"GET /":             RulePublic,
+	"GET /console.js":   RulePublic,
+	"GET /console.css":  RulePublic,
 
+	"GET /api/v1/token":            RuleSchemes,
 	"GET /api/v1/tokens":           RuleAdmin,
 	"POST /api/v1/tokens":          RuleAdmin,
 	"DELETE /api/v1/tokens/{name}": RuleAdmin,
@@ -96,6 +100,16 @@ var accessRules = map[string]Rule{
 	"GET /api/v1/schemes/{code}/revisions":                     RuleRead,
 	"GET /api/v1/schemes/{code}/revisions/{revision}":          RuleRead,
 	"POST /api/v1/schemes/{code}/revisions/{revision}/restore": RuleAdmin,
+
+	"GET /api/v1/schemes/{code}/layers":         RuleDesign,
+	"PUT /api/v1/schemes/{code}/layers/{layer}": RuleAdmin,
+
+	"POST /api/v1/schemes/{code}/publications":                   RuleAdmin,
+	"GET /api/v1/schemes/{code}/publications":                    RuleRead,
+	"GET /api/v1/schemes/{code}/publications/{n}":                RuleRead,
+	"GET /api/v1/schemes/{code}/publications/{n}/results/{unit}": RuleUnitRead,
+	"GET /api/v1/schemes/{code}/publications/{a}/diff/{b}":       RuleRead,
+	"GET /api/v1/schemes/{code}/results/compare":                 RuleRead,
 }
 
 // AccessRules returns a copy of the table of access rules, for tests and documentation.

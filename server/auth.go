@@ -1,7 +1,9 @@
 package server
 
 import (
+	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -32,11 +34,26 @@ func (a *api) authenticate(c *fiber.Ctx) error {
 	}
 	c.Locals(localToken, tok)
 	ctx := schema.WithWho(c.UserContext(), tok.Name)
-	if reason := c.Get(headerReason); reason != "" {
+	if reason := headerText(c.Get(headerReason)); reason != "" {
 		ctx = schema.WithReason(ctx, reason)
 	}
 	c.SetUserContext(ctx)
 	return c.Next()
+}
+
+// headerText reads a header that may carry any text: as sent, or percent-encoded UTF-8 after
+// the RFC 8187 prefix (UTF-8 and two apostrophes; a browser's fetch cannot send other than Latin-1 in a header,
+// so the console sends a Chinese reason that way).
+func headerText(v string) string {
+	rest, ok := strings.CutPrefix(v, "UTF-8''")
+	if !ok {
+		return v
+	}
+	s, err := url.PathUnescape(rest)
+	if err != nil || !utf8.ValidString(s) {
+		return v
+	}
+	return s
 }
 
 // unauthorized answers err with the challenge of a bearer token.

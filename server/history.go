@@ -30,6 +30,16 @@ func (a *api) listHistory(c *fiber.Ctx) error {
 	if q.Until, err = timeQuery(c, "until"); err != nil {
 		return err
 	}
+	if q.Deleted, err = boolQuery(c, "deleted"); err != nil {
+		return err
+	}
+	// Tokens (names, roles, scopes) and the history of deleted schemes are the admin's
+	// (issue 11).
+	admin := tokenOf(c).Role == schema.RoleAdmin
+	if q.Deleted && !admin {
+		return forbidden("only an admin may read the history of deleted schemes (?deleted=true)")
+	}
+	q.NoTokens = !admin
 	q.Unit = unitFilter(c, q.Unit)
 	changes, total, err := a.store.History(c.UserContext(), c.Params("code"), q, p)
 	if err != nil {

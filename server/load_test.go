@@ -122,7 +122,7 @@ func loadDocument() *schema.Document {
 	doc := &schema.Document{Scheme: formulas.Scheme{
 		Code: "load", Title: "Load", TotalPoints: 14,
 		Groups: []string{"g0", "g1", "g2", "g3", "g4", "g5", "g6", "g7", "g8", "g9"},
-		Grades: []formulas.Grade{{Min: 12, Label: "A"}, {Min: 8, Label: "B"}, {Min: 0, Label: "C"}},
+		Grades: []formulas.Grade{formulas.MinGrade(12, "A"), formulas.MinGrade(8, "B"), formulas.MinGrade(0, "C")},
 		Metrics: []formulas.Metric{
 			{Code: "target", Title: "Target", Type: "integer"},
 			{Code: "actual", Title: "Actual", Type: "integer"},

@@ -162,10 +162,27 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	return decodeStrict(body, v)
 }
 
+// decodeJSONNumbers is decodeJSON keeping the numbers of untyped fields (values) as
+// json.Number, their text as sent: 9007199254740993 reaches the check of schema.ValidateValue
+// as written, not as the float64 9007199254740992 it would round to (issue 11).
+func decodeJSONNumbers(c *fiber.Ctx, v any) error {
+	body, _, err := bodyOf(c, false)
+	if err != nil {
+		return err
+	}
+	return decodeStrictNumbers(body, v, true)
+}
+
 // decodeStrict decodes one JSON value from data into v, rejecting unknown fields.
-func decodeStrict(data []byte, v any) error {
+func decodeStrict(data []byte, v any) error { return decodeStrictNumbers(data, v, false) }
+
+// decodeStrictNumbers is decodeStrict, with numbers as json.Number if useNumber.
+func decodeStrictNumbers(data []byte, v any, useNumber bool) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
+	if useNumber {
+		dec.UseNumber()
+	}
 	if err := dec.Decode(v); err != nil {
 		return jsonError(data, err)
 	}

@@ -79,7 +79,12 @@ func (a *api) getResults(c *fiber.Ctx) error {
 		return e.write(c.Response().BodyWriter(), rows, format, false, a.now())
 	}
 	if filtered {
-		return c.JSON(e.view(rows))
+		data, err := sheetJSON(e.view(rows))
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+		return c.Send(data)
 	}
 	data, err := e.fullJSON()
 	if err != nil {

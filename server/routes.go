@@ -11,8 +11,12 @@ func (a *api) routes(app *fiber.App) {
 	a.route(app, "", "GET", "/healthz", a.getHealth)
 	a.route(app, "", "GET", "/openapi.yaml", a.getOpenAPI)
 	a.route(app, "", "GET", "/docs", a.getDocs)
+	a.route(app, "", "GET", "/", a.serveAsset("index.html"))
+	a.route(app, "", "GET", "/console.js", a.serveAsset("console.js"))
+	a.route(app, "", "GET", "/console.css", a.serveAsset("console.css"))
 
 	v1 := app.Group(v1Prefix, a.authenticate, a.rateLimit)
+	a.route(v1, v1Prefix, "GET", "/token", a.getCurrentToken)
 	a.route(v1, v1Prefix, "GET", "/tokens", a.listTokens)
 	a.route(v1, v1Prefix, "POST", "/tokens", a.createToken)
 	a.route(v1, v1Prefix, "DELETE", "/tokens/:name", a.revokeToken)
@@ -52,9 +56,19 @@ func (a *api) routes(app *fiber.App) {
 	a.route(v1, v1Prefix, "GET", "/schemes/:code/template", a.getTemplate)
 
 	a.route(v1, v1Prefix, "GET", "/schemes/:code/results", a.getResults)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/results/compare", a.compareResults) // before :unit
 	a.route(v1, v1Prefix, "GET", "/schemes/:code/results/:unit", a.getUnitResult)
 
 	a.route(v1, v1Prefix, "GET", "/schemes/:code/revisions", a.listRevisions)
 	a.route(v1, v1Prefix, "GET", "/schemes/:code/revisions/:revision", a.getRevision)
 	a.route(v1, v1Prefix, "POST", "/schemes/:code/revisions/:revision/restore", a.restoreRevision)
+
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/layers", a.listWindows)
+	a.route(v1, v1Prefix, "PUT", "/schemes/:code/layers/:layer", a.putWindow)
+
+	a.route(v1, v1Prefix, "POST", "/schemes/:code/publications", a.createPublication)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/publications", a.listPublications)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/publications/:n", a.getPublication)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/publications/:n/results/:unit", a.getPublishedUnit)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/publications/:a/diff/:b", a.getDiff)
 }

@@ -57,11 +57,12 @@ type api struct {
 	version     string
 	now         func() time.Time
 	sheets      *sheetCache
-	docs        []byte       // the HTML of /docs, rendered once
-	bodyLimit   int          // the largest body of every route but the import (Fiber's BodyLimit)
-	importLimit int          // the largest imported file
-	limiter     *rateLimiter // nil: no rate limit
-	queries     queryParams  // the query parameters of each operation, from openapi.yaml
+	docs        []byte           // the HTML of /docs, rendered once
+	bodyLimit   int              // the largest body of every route but the import (Fiber's BodyLimit)
+	importLimit int              // the largest imported file
+	limiter     *rateLimiter     // nil: no rate limit
+	console     map[string]asset // the console's files by name
+	queries     queryParams      // the query parameters of each operation, from openapi.yaml
 }
 
 // New returns the Fiber app that serves rubric's API from store.
@@ -83,6 +84,7 @@ func New(store *schema.Store, cfg Config) *fiber.App {
 	}
 	a.queries = queries
 	a.docs = renderDocs()
+	a.console = consoleAssets()
 	a.bodyLimit, a.importLimit = cfg.BodyLimit, cfg.ImportLimit
 	if a.bodyLimit <= 0 {
 		a.bodyLimit = DefaultBodyLimit
@@ -109,7 +111,7 @@ func New(store *schema.Store, cfg Config) *fiber.App {
 	case cfg.RateLimit > 0:
 		a.limiter = newRateLimiter(cfg.RateLimit, a.now)
 	}
-	app.Use(a.requestID, a.logRequests, a.recoverPanics)
+	app.Use(a.requestID, a.logRequests, a.recoverPanics, a.refuseControlQuery)
 	if len(cfg.CORSOrigins) > 0 {
 		app.Use(newCORS(cfg.CORSOrigins))
 	}

@@ -36,6 +36,8 @@ const rugao = "rugao-2022-medical"
 func TestMain(m *testing.M) {
 	flag.Parse()
 	openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.PlainBodyDecoder)
+	openapi3filter.RegisterBodyDecoder("text/javascript", openapi3filter.PlainBodyDecoder)
+	openapi3filter.RegisterBodyDecoder("text/css", openapi3filter.PlainBodyDecoder)
 	openapi3filter.RegisterBodyDecoder("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", openapi3filter.FileBodyDecoder)
 	// A YAML body is typed as text (a scheme document in the seed format), as clients send it.
 	for _, yaml := range []string{"application/yaml", "application/x-yaml", "text/yaml"} {

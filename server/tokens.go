@@ -12,6 +12,12 @@ type tokenCreated struct {
 	Token  schema.Token `json:"token"`
 }
 
+// getCurrentToken answers the request's own token, so that a client (the console) knows its
+// role, scheme and unit.
+func (a *api) getCurrentToken(c *fiber.Ctx) error {
+	return c.JSON(tokenOf(c))
+}
+
 func (a *api) listTokens(c *fiber.Ctx) error {
 	p, err := page(c)
 	if err != nil {

@@ -53,7 +53,7 @@ func (a *api) saveValues(c *fiber.Ctx, save func(ctx context.Context, code, unit
 		return err
 	}
 	var values map[string]any
-	if err := decodeJSON(c, &values); err != nil {
+	if err := decodeJSONNumbers(c, &values); err != nil {
 		return err
 	}
 	if values == nil {
@@ -80,7 +80,7 @@ func (a *api) setValues(c *fiber.Ctx) error {
 		return err
 	}
 	var body batchValues
-	if err := decodeJSON(c, &body); err != nil {
+	if err := decodeJSONNumbers(c, &body); err != nil {
 		return err
 	}
 	if body.Values == nil {

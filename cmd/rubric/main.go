@@ -108,11 +108,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.err.Error() != "" {
-			fmt.Fprintln(stderr, "rubric:", ee.err)
+			fmt.Fprintln(stderr, "rubric:", redactSecrets(ee.err.Error()))
 		}
 		return ee.code
 	}
-	fmt.Fprintln(stderr, "rubric:", err)
+	fmt.Fprintln(stderr, "rubric:", redactSecrets(err.Error()))
 	return 1
 }
 
@@ -124,13 +124,22 @@ func envOr(getenv func(string) string, name, def string) string {
 	return def
 }
 
+// envInt is the value of a whole-number environment variable, or def when it is unset, empty
+// or not a number (the flag's check then reports the default it falls back to).
+func envInt(getenv func(string) string, name string, def int) int {
+	if n, err := strconv.Atoi(getenv(name)); err == nil {
+		return n
+	}
+	return def
+}
+
 // newLogger writes to w as text or, with format "json", as JSON lines.
 func newLogger(w io.Writer, format string) (*slog.Logger, error) {
 	switch format {
 	case "", "text":
-		return slog.New(slog.NewTextHandler(w, nil)), nil
+		return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{ReplaceAttr: redactAttr})), nil
 	case "json":
-		return slog.New(slog.NewJSONHandler(w, nil)), nil
+		return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{ReplaceAttr: redactAttr})), nil
 	}
 	return nil, usageError("log format %q: use text or json", format)
 }

@@ -5,8 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/rubric-dev/rubric/schema"
@@ -116,16 +114,4 @@ func warnUnknown(w io.Writer, ms []schema.MigrationStatus) {
 			return
 		}
 	}
-}
-
-// redact hides the password of a postgres:// URL.
-func redact(dsn string) string {
-	if !strings.Contains(dsn, "://") {
-		return dsn
-	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return "(an unreadable URL)"
-	}
-	return u.Redacted()
 }
