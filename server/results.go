@@ -101,7 +101,8 @@ func (a *api) getUnitResult(c *fiber.Ctx) error {
 	}
 	code, unit := c.Params("code"), c.Params("unit")
 	_, unitToken := ownUnit(c)
-	shape := []string{"unit", unit, fmt.Sprint(unitToken)}
+	lang := langOf(c)
+	shape := []string{"unit", unit, fmt.Sprint(unitToken), lang.String()}
 	e, err := a.currentSheet(c, code, layer, shape)
 	if e == nil || err != nil {
 		return err
@@ -114,6 +115,7 @@ func (a *api) getUnitResult(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	ex = ex.In(lang)
 	if unitToken {
 		hideTies(ex)
 	}
