@@ -200,7 +200,7 @@ func (b *builder) binary(n *ast.BinaryNode) evalFn {
 		return func(sh *Sheet, r int) val {
 			a, c := x(sh, r), y(sh, r)
 			if a.k == kNum && c.k == kNum {
-				return num(a.n + c.n)
+				return finiteNum(a.n + c.n)
 			}
 			if a.k == kStr && c.k == kStr {
 				return sh.joinText(a.s, c.s)
@@ -220,7 +220,7 @@ func (b *builder) binary(n *ast.BinaryNode) evalFn {
 			if c.n == 0 {
 				return fail("division by zero")
 			}
-			return num(a.n / c.n)
+			return finiteNum(a.n / c.n)
 		}
 	case "%":
 		return func(sh *Sheet, r int) val {
@@ -336,8 +336,19 @@ func arith(op string, x, y evalFn, f func(a, c float64) float64) evalFn {
 		if a.k != kNum || c.k != kNum {
 			return bad(op, a, c)
 		}
-		return num(f(a.n, c.n))
+		// An overflow is a cell error where it happens, not a number that a comparison or
+		// a min could turn back into a score (min(5, a * 1e308) is not 5). Found by the
+		// differential test (TestDifferentialOverflowIsAnError).
+		return finiteNum(f(a.n, c.n))
 	}
+}
+
+// finiteNum is x, or the cell error of an overflow.
+func finiteNum(x float64) val {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return fail("the result %v is not a finite number", x)
+	}
+	return num(x)
 }
 
 // equal compares two values as a decimal calculator would; null equals only null.
@@ -513,14 +524,14 @@ func (b *builder) call(n *ast.CallNode) evalFn {
 		})
 	case "below":
 		return numeric2(args, name, func(x, t float64) val {
-			return num(canon(math.Max(0, t-x)))
+			return finiteNum(canon(math.Max(0, t-x)))
 		})
 	case "steps":
 		return numeric2(args, name, func(x, s float64) val {
 			if s <= 0 {
 				return fail("steps: the step %v must be above 0", s)
 			}
-			return num(math.Floor(canon(canon(x) / s)))
+			return finiteNum(math.Floor(canon(canon(x) / s)))
 		})
 	case "grade":
 		grades := b.c.s.Grades

@@ -33,11 +33,20 @@ func canon(x float64) float64 {
 	switch {
 	case p >= 0 && p < len(pow10):
 		s := pow10[p]
-		return math.Round(x*s) / s
+		y := x * s
+		if math.Abs(y-math.Trunc(y)) != 0.5 || math.FMA(x, s, -y) == 0 {
+			return math.Round(y) / s
+		}
+		// x·s rounded onto a half although the exact product is not one: rounding it again
+		// would round twice (33.333/4.725 = 7.054603174603174|5… read 7.05460317460318).
+		// Found by the differential test (TestDifferentialCanonDoubleRounding).
 	case p < 0 && -p < len(pow10):
 		s := pow10[-p]
-		if r := math.Round(x/s) * s; !math.IsInf(r, 0) {
-			return r
+		q := x / s
+		if math.Abs(q-math.Trunc(q)) != 0.5 || math.FMA(-q, s, x) == 0 {
+			if r := math.Round(q) * s; !math.IsInf(r, 0) {
+				return r
+			}
 		}
 	}
 	// Far outside any score's range: let strconv do it exactly.

@@ -24,7 +24,7 @@ func (c *compiler) liveBranch(n *ast.ConditionalNode) (ast.Node, bool) {
 	if b.failed || fn == nil {
 		return nil, false
 	}
-	v := fn(nil, 0)
+	v := fn(&Sheet{}, 0) // literals and params read no cell; a text join counts on an empty sheet
 	if v.k != kBool {
 		return nil, false
 	}

@@ -61,3 +61,17 @@ func mustParse(t *testing.T, src string) ast.Node {
 	}
 	return tree.Node
 }
+
+// TestStaticTextCondition is a finding of the differential test: a static condition that joins
+// texts ("" + "ab") was evaluated with no sheet, and the text budget's counter was read from a
+// nil one — an internal error compiling the scheme.
+func TestStaticTextCondition(t *testing.T) {
+	s := &Scheme{Code: "s", Outputs: []Output{{Code: "o", Formula: `("a" < ("" + "ab")) ? 1 : 2`}}}
+	p, _, err := Compile(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Evaluate([]Row{{Unit: Unit{Code: "u"}}}).Results()[0].Cells["o"]; got != 1.0 {
+		t.Errorf("o = %v, want 1 (\"a\" < \"ab\")", got)
+	}
+}
