@@ -3,7 +3,7 @@
 import { autocompletion, type CompletionContext } from "@codemirror/autocomplete";
 import { linter, lintGutter, type Diagnostic } from "@codemirror/lint";
 import { EditorView, minimalSetup } from "codemirror";
-import { lineNumbers, keymap } from "@codemirror/view";
+import { lineNumbers } from "@codemirror/view";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, problemText, reasonHeaders, type Schemas } from "../api/client";
 import { t } from "../i18n";
@@ -44,7 +44,6 @@ export function FormulaPage({ code, item }: { code: string; item: string }) {
         extensions: [
           minimalSetup,
           lineNumbers(),
-          keymap.of([]),
           EditorView.lineWrapping,
           autocompletion({ override: [complete], activateOnTyping: true }),
           lintGutter(),
