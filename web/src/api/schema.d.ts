@@ -192,8 +192,11 @@ export interface paths {
          * Every change of a scheme — values, formulas, items, metrics, units, imports — newest first
          * @description The audit history, append-only: no route edits or deletes it. Each change says what
          *     changed (`old` → `new`), who (the token's name), when and why (`X-Reason`, or a
-         *     revision's message). It outlives a deleted scheme. A unit token sees its own unit's
-         *     changes only.
+         *     revision's message). A scheme's history begins when it was created: the history of a
+         *     deleted scheme of the same code is kept, and an admin reads it with `?deleted=true`
+         *     (which also lists the history of a code that has no scheme now). Changes of tokens
+         *     (`kind=token`: names, roles, scopes) are listed to admins only. A unit token sees its
+         *     own unit's changes only.
          */
         get: operations["listHistory"];
         put?: never;
@@ -802,6 +805,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/schemes/{code}/layers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The scheme's code.
+                 * @example rugao-2022-medical
+                 */
+                code: components["parameters"]["SchemeCode"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Whether each layer is open for entry
+         * @description The entry windows of the self (自评) and final (考核) layers. A closed layer takes no
+         *     value: writes, imports and documents with values answer 409 naming the layer and when it
+         *     closed. A layer whose `closes_at` has passed is closed.
+         */
+        get: operations["listWindows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schemes/{code}/layers/{layer}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The scheme's code.
+                 * @example rugao-2022-medical
+                 */
+                code: components["parameters"]["SchemeCode"];
+                /** @description self or final. */
+                layer: components["schemas"]["Layer"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Open or close a layer for entry, with an optional deadline (admin)
+         * @description Reopening a closed layer needs a reason (`X-Reason`; 422 without one). Closing and
+         *     opening are entries of the scheme's history (kind `layer`).
+         */
+        put: operations["putWindow"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -935,8 +995,10 @@ export interface components {
                 };
             };
         };
+        /** @description A grade band: a total of at least `min`, or above `above` (the bound excluded: "75分（含）以下为不合格，76~84分基本合格" is `{above: 75, label: 基本合格}` beside `{min: 0, label: 不合格}`, so 75.5 is 基本合格). A band sets exactly one of `min` and `above`; bands are listed from the highest, each bound below the one before (or equal to an `above` before it, with `min`). */
         Grade: {
-            min: number;
+            min?: number;
+            above?: number;
             label: string;
         };
         Attribute: {
@@ -1283,7 +1345,7 @@ export interface components {
             id: string;
             scheme?: string;
             /** @enum {string} */
-            kind: "value" | "scheme" | "item" | "output" | "metric" | "unit" | "token" | "import";
+            kind: "value" | "scheme" | "item" | "output" | "metric" | "unit" | "token" | "import" | "layer";
             action: string;
             target: string;
             unit?: string;
@@ -1424,6 +1486,8 @@ export interface components {
             value: components["schemas"]["CellValue"];
             group_size: number;
             ties?: string[];
+            /** @description How the value was found, for a function with steps of its own — apportion states the exact share, its remainder's place and the tie rule. */
+            detail?: string;
         };
         RankExplanation: {
             rank: number | null;
@@ -1444,6 +1508,37 @@ export interface components {
             total: number;
             limit: number;
             offset: number;
+        };
+        WindowSpec: {
+            /** @enum {string} */
+            state: "open" | "closed";
+            /**
+             * Format: date-time
+             * @description A deadline with a zone, after which the layer is closed; null: none.
+             */
+            closes_at?: string | null;
+        };
+        Window: {
+            layer: components["schemas"]["Layer"];
+            /** @enum {string} */
+            state: "open" | "closed";
+            /**
+             * Format: date-time
+             * @description The deadline as it was set, with its zone.
+             */
+            closes_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the layer closed (by an administrator or its deadline).
+             */
+            closed_at: string | null;
+            who?: string;
+            reason?: string;
+            /** Format: date-time */
+            updated_at?: string;
+        };
+        WindowList: {
+            items: components["schemas"]["Window"][];
         };
     };
     responses: {
@@ -1727,6 +1822,8 @@ export interface components {
         IfNoneMatch: string;
         /** @description Why the scheme changes, kept with the new revision. */
         Message: string;
+        /** @description Why the change is made, kept in the history. Required once a layer of the scheme has been published. */
+        Reason: string;
     };
     requestBodies: never;
     headers: {
@@ -2038,13 +2135,15 @@ export interface operations {
                 /** @description Only changes made by this token. */
                 who?: string;
                 /** @description Only changes of this kind. */
-                kind?: "value" | "scheme" | "item" | "output" | "metric" | "unit" | "token" | "import";
+                kind?: "value" | "scheme" | "item" | "output" | "metric" | "unit" | "token" | "import" | "layer";
                 /** @description Only value changes of this layer. */
                 layer?: components["schemas"]["Layer"];
                 /** @description Only changes made at or after this time (RFC 3339). */
                 since?: string;
                 /** @description Only changes made before this time (RFC 3339). */
                 until?: string;
+                /** @description Admins only: add the history of deleted schemes that had this code (the auditor's view). */
+                deleted?: boolean;
                 /** @description The most entries to return. */
                 limit?: components["parameters"]["Limit"];
                 /** @description How many entries to skip. */
@@ -3266,6 +3365,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
@@ -3323,6 +3423,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
@@ -3389,6 +3490,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
@@ -3571,6 +3673,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["FileTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidFile"];
@@ -3835,6 +3938,87 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listWindows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The scheme's code.
+                 * @example rugao-2022-medical
+                 */
+                code: components["parameters"]["SchemeCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Both layers' windows, self then final. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WindowList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    putWindow: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Why the change is made, kept in the history. Required once a layer of the scheme has been published. */
+                "X-Reason"?: components["parameters"]["Reason"];
+            };
+            path: {
+                /**
+                 * @description The scheme's code.
+                 * @example rugao-2022-medical
+                 */
+                code: components["parameters"]["SchemeCode"];
+                /** @description self or final. */
+                layer: components["schemas"]["Layer"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "state": "open",
+                 *       "closes_at": "2026-12-15T17:00:00+08:00"
+                 *     }
+                 */
+                "application/json": components["schemas"]["WindowSpec"];
+            };
+        };
+        responses: {
+            /** @description The window as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Window"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
