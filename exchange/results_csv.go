@@ -17,6 +17,9 @@ type CSVOptions struct {
 	// HeaderCodes writes the header row with codes (unit, name, group, the item and output
 	// codes, total, grade, rank, group_rank) instead of titles, for scripts.
 	HeaderCodes bool
+	// Stamp, when set, adds a last row that identifies the publication the results are:
+	// 公布, 第N次, its time, SHA-256 and its hash.
+	Stamp *Stamp
 }
 
 // WriteCSV writes results as CSV: UTF-8 with a BOM, CRLF line ends, a header row, one row per
@@ -54,6 +57,11 @@ func WriteCSV(w io.Writer, p *formulas.Program, results []formulas.Result, opts 
 			}
 		}
 		if err := cw.Write(record); err != nil {
+			return err
+		}
+	}
+	if opts.Stamp != nil {
+		if err := cw.Write(opts.Stamp.record()); err != nil {
 			return err
 		}
 	}

@@ -19,6 +19,7 @@ type Meta struct {
 	Revision  int       // the scheme revision the file was made from
 	Generated time.Time // when the file was made; not written when zero
 	Layer     string    // the layer of the values: final (考核) or self (自评)
+	Stamp     *Stamp    // the publication the results are, if they are one
 }
 
 // Sheets of an exported results workbook.
@@ -129,6 +130,16 @@ func (b *resultsBook) write(results []formulas.Result, meta Meta) error {
 	}
 	if err := b.totals(sw, len(results), sums, counts); err != nil {
 		return err
+	}
+	if meta.Stamp != nil {
+		// Two rows below the averages: the publication's number, time and hash, readable on paper.
+		cells := make([]any, 0, 5)
+		for _, s := range meta.Stamp.record() {
+			cells = append(cells, s)
+		}
+		if err := sw.SetRow("A"+strconv.Itoa(headerRows+len(results)+4), cells); err != nil {
+			return err
+		}
 	}
 	if err := sw.Flush(); err != nil {
 		return err
@@ -427,6 +438,9 @@ func setProps(f *excelize.File, s *formulas.Scheme, meta Meta, subject string) e
 		props.Modified = props.Created
 		props.Description += ", generated " + props.Created
 	}
+	if st := meta.Stamp; st != nil {
+		props.Description += fmt.Sprintf(", publication %d of %s, SHA-256 %s", st.Number, st.At.UTC().Format(time.RFC3339), st.Hash)
+	}
 	if err := f.SetDocProps(props); err != nil {
 		return err
 	}
@@ -437,6 +451,11 @@ func setProps(f *excelize.File, s *formulas.Scheme, meta Meta, subject string) e
 	}
 	if !meta.Generated.IsZero() {
 		custom = append(custom, excelize.CustomProperty{Name: "generated", Value: meta.Generated.UTC()})
+	}
+	if st := meta.Stamp; st != nil {
+		custom = append(custom, excelize.CustomProperty{Name: "publication", Value: int32(st.Number)},
+			excelize.CustomProperty{Name: "published_at", Value: st.At.UTC()},
+			excelize.CustomProperty{Name: "sha256", Value: st.Hash})
 	}
 	for _, c := range custom {
 		if err := f.SetCustomProps(c); err != nil {

@@ -70,6 +70,7 @@ func Compile(s *Scheme) (prog *Program, warnings []Warning, err error) {
 	if order != nil {
 		c.check(order)
 		c.checkLookupKeys()
+		c.checkLayers()
 	}
 	if len(c.errs) > 0 {
 		return nil, nil, c.sorted()

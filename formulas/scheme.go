@@ -104,6 +104,9 @@ type Output struct {
 	Precision   *int   `json:"precision,omitempty" yaml:"precision,omitempty"`
 	Formula     string `json:"formula" yaml:"formula"`
 	Description string `json:"description,omitempty" yaml:"description,omitempty"`
+	// Layers, when set, are the layers the output is computed on (final, self): a fee paid on
+	// the assessor's score only is [final], and its cell on the self layer is null.
+	Layers []string `json:"layers,omitempty" yaml:"layers,omitempty"`
 }
 
 // Veto is the one-vote veto (一票否决): where Formula is true the unit's total is 0.

@@ -15,12 +15,18 @@ type Sheet struct {
 	cols  []column
 	ranks map[int]*rankState // rank columns kept sorted for updates
 	text  int                // bytes of text held by computed cells (see MaxSheetText)
+	layer string             // the layer evaluated: outputs of other layers are not computed
 }
 
 // Evaluate computes every cell of the sheet for rows, column by column in dependency order.
 // It never panics: a cell that cannot be computed holds an error, and the rest go on.
 func (p *Program) Evaluate(rows []Row) *Sheet {
-	sh := &Sheet{p: p, units: make([]Unit, len(rows)), index: make(map[string]int, len(rows)), cols: make([]column, len(p.cols))}
+	return p.evaluate(rows, "")
+}
+
+// evaluate computes the sheet of rows for layer ("" computes every output).
+func (p *Program) evaluate(rows []Row, layer string) *Sheet {
+	sh := &Sheet{p: p, layer: layer, units: make([]Unit, len(rows)), index: make(map[string]int, len(rows)), cols: make([]column, len(p.cols))}
 	for i := range sh.cols {
 		sh.cols[i] = newColumn(len(rows))
 	}
@@ -138,6 +144,9 @@ func (sh *Sheet) cell(col *colDef, r int) (v val) {
 	}()
 	switch col.role {
 	case roleItem, roleOutput, roleVeto, roleArg:
+		if sh.offLayer(col) {
+			return null(nullLayer)
+		}
 		if v, ok := sh.blocked(col.reads, r); ok {
 			return v
 		}

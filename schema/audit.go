@@ -54,7 +54,7 @@ const (
 )
 
 // changeKinds are the kinds of change, in the order of the constants.
-var changeKinds = []string{ChangeValue, ChangeScheme, ChangeItem, ChangeOutput, ChangeMetric, ChangeUnit, ChangeToken, ChangeImport, ChangeLayer}
+var changeKinds = []string{ChangeValue, ChangeScheme, ChangeItem, ChangeOutput, ChangeMetric, ChangeUnit, ChangeToken, ChangeImport, ChangeLayer, ChangePublication}
 
 // MaxReasonLength is the longest reason of a change, in characters.
 const MaxReasonLength = 2000

@@ -487,7 +487,7 @@ func TestHistory(t *testing.T) {
 			msg        string
 		}{
 			{"ErrKind", "test-medical", HistoryQuery{Kind: "formula"}, Page{}, Invalid,
-				`unknown kind "formula": use one of value, scheme, item, output, metric, unit, token, import`},
+				`unknown kind "formula": use one of value, scheme, item, output, metric, unit, token, import, layer, publication`},
 			{"ErrLayer", "test-medical", HistoryQuery{Layer: "draft"}, Page{}, Invalid, `unknown layer "draft": use final or self`},
 			{"ErrUntilBeforeSince", "test-medical", HistoryQuery{Since: testEpoch.Add(time.Hour), Until: testEpoch}, Page{}, Invalid,
 				"until 2026-11-27T10:00:00Z is before since 2026-11-27T11:00:00Z"},

@@ -20,6 +20,7 @@ const (
 	Unauthorized Kind = "unauthorized" // no or bad credentials (401)
 	Forbidden    Kind = "forbidden"    // credentials without the right (403)
 	TooLarge     Kind = "too_large"    // a body or document over the limit (413)
+	Unavailable  Kind = "unavailable"  // the database cannot serve the request now: try again (503)
 	Internal     Kind = "internal"     // a bug or an unavailable database (500)
 )
 

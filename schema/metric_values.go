@@ -290,6 +290,11 @@ func saveValues(ctx context.Context, tx bun.IDB, code, layer string, batch map[s
 			}
 		}
 	}
+	if len(history) > 0 && reason == "" {
+		if err := needReason(ctx, tx, code); err != nil {
+			return false, err
+		}
+	}
 	for start := 0; start < len(upserts); start += batchSize {
 		chunk := upserts[start:min(start+batchSize, len(upserts))]
 		if _, err := tx.NewInsert().Model(&chunk).

@@ -42,7 +42,7 @@ func Migrations(ctx context.Context, dsn string) ([]MigrationStatus, error) {
 			return nil, Errorf(NotFound, "", "no database file %s", path)
 		}
 	}
-	s, err := open(ctx, dsn)
+	s, err := open(ctx, dsn, Options{})
 	if err != nil {
 		return nil, err
 	}

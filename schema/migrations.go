@@ -27,6 +27,7 @@ func migrations() *migrate.Migrations {
 	ms.Add(migrationTokensAudit())
 	ms.Add(migrationSchemeHistoryEpoch())
 	ms.Add(migrationLayerWindows())
+	ms.Add(migrationPublications())
 	return ms
 }
 

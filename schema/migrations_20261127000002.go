@@ -150,6 +150,11 @@ var appendOnlyTables = []string{"value_history", "audit_log"}
 
 // appendOnly adds the triggers that refuse to update or delete a row of appendOnlyTables.
 func appendOnly(ctx context.Context, tx bun.Tx) error {
+	return appendOnlyTriggers(ctx, tx, appendOnlyTables...)
+}
+
+// appendOnlyTriggers adds the triggers that refuse to update or delete a row of tables.
+func appendOnlyTriggers(ctx context.Context, tx bun.Tx, appendOnlyTables ...string) error {
 	var queries []string
 	if tx.Dialect().Name() == dialect.PG {
 		queries = append(queries, `CREATE OR REPLACE FUNCTION rubric_append_only() RETURNS trigger AS $$

@@ -150,7 +150,11 @@ func (s *Store) GetScheme(ctx context.Context, code string) (*Document, error) {
 // Version returns a scheme's current revision and data version: a cheap test of whether a
 // sheet evaluated earlier is still current.
 func (s *Store) Version(ctx context.Context, code string) (revision int, dataVersion int64, err error) {
-	row, err := getScheme(ctx, s.db, code)
+	var row *schemeRow
+	err = s.query(ctx, s.db, func(ctx context.Context, db bun.IDB) error {
+		row, err = getScheme(ctx, db, code)
+		return err
+	})
 	if err != nil {
 		return 0, 0, wrap(err, "get scheme %q", code)
 	}
@@ -317,12 +321,18 @@ func (s *Store) UpdateScheme(ctx context.Context, code string, fn func(*formulas
 
 // DeleteScheme deletes a scheme with its revisions, roster and values. Its history stays: the
 // value history, and the audit log, which records the deletion (by the author and reason of
-// ctx, see WithWho and WithReason) with the last document and roster.
+// ctx, see WithWho and WithReason) with the last document and roster. A scheme with a
+// publication is not deleted (Conflict): publications never go away.
 func (s *Store) DeleteScheme(ctx context.Context, code string, opts ...WriteOption) error {
 	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		row, err := lockScheme(ctx, tx, code, opts...)
 		if err != nil {
 			return err
+		}
+		if published, err := hasPublication(ctx, tx, code); err != nil {
+			return err
+		} else if published {
+			return Errorf(Conflict, "", "scheme %q has published results, which never change or go away: it cannot be deleted", code)
 		}
 		sc, err := loadRevision(ctx, tx, code, row.Revision)
 		if err != nil {
@@ -418,8 +428,14 @@ func bumpData(ctx context.Context, tx bun.IDB, code string, now time.Time) error
 	return err
 }
 
-// saveRevision stores sc as revision rev and makes it the scheme's current one.
+// saveRevision stores sc as revision rev and makes it the scheme's current one. Once the
+// scheme has a publication, the change needs a reason (see needReason).
 func saveRevision(ctx context.Context, tx bun.IDB, row *schemeRow, sc *formulas.Scheme, rev int, who, message string, now time.Time) error {
+	if Reason(ctx) == "" {
+		if err := needReason(ctx, tx, row.Code); err != nil {
+			return err
+		}
+	}
 	if err := insertRevision(ctx, tx, sc, rev, who, message, now); err != nil {
 		return err
 	}

@@ -35,6 +35,8 @@ type Store struct {
 	wdb      *bun.DB // writes: on SQLite, one connection, so that writers queue
 	readOpts *sql.TxOptions
 	closers  []*bun.DB
+	acquire  time.Duration // PostgreSQL: the longest wait for a connection (0 on SQLite)
+	maxConns int           // PostgreSQL: the pool's size
 }
 
 // Open opens the database named by dsn and brings its tables up to date. dsn is a path to an
@@ -45,19 +47,11 @@ type Store struct {
 // own connections. On PostgreSQL, processes that open one database at the same moment migrate
 // it in turn, under an advisory lock: each migration is applied once.
 func Open(ctx context.Context, dsn string) (*Store, error) {
-	s, err := open(ctx, dsn)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.migrate(ctx); err != nil {
-		s.Close()
-		return nil, err
-	}
-	return s, nil
+	return OpenWith(ctx, dsn, Options{})
 }
 
 // open opens the database named by dsn as Open does, without migrating it.
-func open(ctx context.Context, dsn string) (*Store, error) {
+func open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	s := &Store{Now: time.Now}
 	if dsn == "" {
 		dsn = DefaultDSN
@@ -65,6 +59,7 @@ func open(ctx context.Context, dsn string) (*Store, error) {
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		sqldb := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(dsn)))
+		s.pool(sqldb, opts)
 		s.db = bun.NewDB(sqldb, pgdialect.New())
 		s.wdb = s.db
 		s.closers = []*bun.DB{s.db}
@@ -128,7 +123,13 @@ func (s *Store) Close() error {
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {
-	if err := s.db.PingContext(ctx); err != nil {
+	var err error
+	if s.acquire > 0 {
+		err = s.inConn(ctx, s.db, true, func(context.Context, bun.Conn) error { return nil }) // inConn pings
+	} else {
+		err = s.db.PingContext(ctx)
+	}
+	if err != nil {
 		return fmt.Errorf("schema: ping: %w", err)
 	}
 	return nil
@@ -142,12 +143,12 @@ func (s *Store) now() time.Time {
 // write runs fn in one write transaction: everything fn did is committed, or, if it returns
 // an error, nothing.
 func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
-	return s.wdb.RunInTx(ctx, nil, fn)
+	return s.inTx(ctx, s.wdb, nil, false, fn)
 }
 
 // read runs fn in one read transaction, so that it sees one consistent state.
 func (s *Store) read(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
-	return s.db.RunInTx(ctx, s.readOpts, fn)
+	return s.inTx(ctx, s.db, s.readOpts, true, fn)
 }
 
 // wrap prefixes an internal error with what was being done; an *Error passes unchanged.

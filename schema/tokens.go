@@ -320,7 +320,12 @@ func (s *Store) ListTokens(ctx context.Context, page Page) ([]Token, int, error)
 
 // CountTokens counts the tokens, revoked ones too.
 func (s *Store) CountTokens(ctx context.Context) (int, error) {
-	n, err := s.db.NewSelect().Model((*tokenRow)(nil)).Count(ctx)
+	var n int64
+	err := s.query(ctx, s.db, func(ctx context.Context, db bun.IDB) error {
+		var err error
+		n, err = db.NewSelect().Model((*tokenRow)(nil)).Count(ctx)
+		return err
+	})
 	if err != nil {
 		return 0, wrap(err, "count tokens")
 	}
@@ -369,7 +374,9 @@ func (s *Store) Authenticate(ctx context.Context, secret string) (Token, error) 
 	}
 	hash, lookup := hashSecret(secret)
 	var rows []tokenRow
-	if err := s.db.NewSelect().Model(&rows).Where("lookup = ?", lookup).Scan(ctx); err != nil {
+	if err := s.query(ctx, s.db, func(ctx context.Context, db bun.IDB) error {
+		return db.NewSelect().Model(&rows).Where("lookup = ?", lookup).Scan(ctx)
+	}); err != nil {
 		return Token{}, wrap(err, "authenticate")
 	}
 	var found *tokenRow
@@ -385,10 +392,13 @@ func (s *Store) Authenticate(ctx context.Context, secret string) (Token, error) 
 	if found.LastUsedAt == nil || !now.Before(found.LastUsedAt.Add(touchInterval)) {
 		// Another request (or process) may have recorded a use since: the condition makes
 		// the update change nothing then.
-		if _, err := s.wdb.NewUpdate().Model((*tokenRow)(nil)).Set("last_used_at = ?", now).
-			Where("id = ?", found.ID).
-			Where("last_used_at IS NULL OR last_used_at <= ?", now.Add(-touchInterval)).
-			Exec(ctx); err != nil {
+		if err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
+			_, err := tx.NewUpdate().Model((*tokenRow)(nil)).Set("last_used_at = ?", now).
+				Where("id = ?", found.ID).
+				Where("last_used_at IS NULL OR last_used_at <= ?", now.Add(-touchInterval)).
+				Exec(ctx)
+			return err
+		}); err != nil {
 			return Token{}, wrap(err, "authenticate")
 		}
 		found.LastUsedAt = &now

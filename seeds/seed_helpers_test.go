@@ -2,6 +2,7 @@ package seeds_test
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 
 	"github.com/rubric-dev/rubric/formulas"
@@ -23,6 +24,18 @@ type sheet struct {
 	warnings []formulas.Warning
 	results  map[string]formulas.Result
 	sheet    *formulas.Sheet
+	layer    string
+}
+
+// offLayer reports whether code is an output not computed on the sheet's layer (its
+// layers do not name it): its cell is null by design.
+func (s *sheet) offLayer(code string) bool {
+	for _, o := range s.doc.Outputs {
+		if o.Code == code && len(o.Layers) > 0 {
+			return !slices.Contains(o.Layers, s.layer)
+		}
+	}
+	return false
 }
 
 // mustLoad decodes a seed file strictly, compiles it and evaluates the given layer.
@@ -53,12 +66,12 @@ func mustLoad(tb testing.TB, name, layer string) *sheet {
 		}
 		rows[i] = formulas.Row{Unit: u, Values: vals}
 	}
-	sh := prog.Evaluate(rows)
+	sh := prog.EvaluateLayer(rows, layer)
 	results := map[string]formulas.Result{}
 	for _, r := range sh.Results() {
 		results[r.Unit.Code] = r
 	}
-	return &sheet{doc: &doc, program: prog, warnings: warnings, results: results, sheet: sh}
+	return &sheet{doc: &doc, program: prog, warnings: warnings, results: results, sheet: sh, layer: layer}
 }
 
 // cell returns one cell of one unit, failing the test if the unit is unknown.

@@ -103,6 +103,13 @@ var accessRules = map[string]Rule{
 
 	"GET /api/v1/schemes/{code}/layers":         RuleDesign,
 	"PUT /api/v1/schemes/{code}/layers/{layer}": RuleAdmin,
+
+	"POST /api/v1/schemes/{code}/publications":                   RuleAdmin,
+	"GET /api/v1/schemes/{code}/publications":                    RuleRead,
+	"GET /api/v1/schemes/{code}/publications/{n}":                RuleRead,
+	"GET /api/v1/schemes/{code}/publications/{n}/results/{unit}": RuleUnitRead,
+	"GET /api/v1/schemes/{code}/publications/{a}/diff/{b}":       RuleRead,
+	"GET /api/v1/schemes/{code}/results/compare":                 RuleRead,
 }
 
 // AccessRules returns a copy of the table of access rules, for tests and documentation.

@@ -69,6 +69,10 @@ func newMatrixEnv(t *testing.T) *matrixEnv {
 		}
 		m.secrets[role] = secret
 	}
+	// Publication 1 of tiny, for the routes of publications.
+	if _, err := e.store.Publish(context.Background(), "tiny", schema.PublicationSpec{}, "test"); err != nil {
+		t.Fatal(err)
+	}
 	return m
 }
 
@@ -104,7 +108,7 @@ func specOperations() []string {
 // get a query that names it, so that a unit token's filters are walked too.
 func matrixURL(path, unit string) string {
 	r := strings.NewReplacer("{code}", "tiny", "{item}", "work", "{metric}", "target", "{revision}", "1",
-		"{name}", "viewer", "{unit}", unit)
+		"{name}", "viewer", "{unit}", unit, "{n}", "1", "{a}", "1", "{b}", "live")
 	u := r.Replace(path)
 	switch {
 	case unit == "u1": // the unit token's own unit: no filter, its answer must be filtered alone

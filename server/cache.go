@@ -142,7 +142,7 @@ func (sc *sheetCache) build(ctx context.Context, code, layer string) (*sheetEntr
 	if err != nil {
 		return nil, err
 	}
-	sheet := cp.program.Evaluate(rows)
+	sheet := cp.program.EvaluateLayer(rows, layer)
 	e := &sheetEntry{scheme: code, layer: layer, revision: rev, dataVersion: dv, program: cp.program,
 		warnings: cp.warnings, rows: rows, sheet: sheet, results: sheet.Results(),
 		groups: map[string]bool{}, units: make(map[string]int, len(rows))}

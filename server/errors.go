@@ -17,6 +17,9 @@ import (
 // problemContentType is the media type of every error answer (RFC 9457).
 const problemContentType = "application/problem+json"
 
+// retryAfter is the Retry-After of a 503, in seconds.
+const retryAfter = "2"
+
 // problem is the body of an error answer: RFC 9457 problem details with rubric's extensions.
 type problem struct {
 	Type      string            `json:"type"`
@@ -96,6 +99,7 @@ var kindStatus = map[schema.Kind]int{
 	schema.Unauthorized: http.StatusUnauthorized,
 	schema.Forbidden:    http.StatusForbidden,
 	schema.TooLarge:     http.StatusRequestEntityTooLarge,
+	schema.Unavailable:  http.StatusServiceUnavailable,
 	schema.Internal:     http.StatusInternalServerError,
 }
 
@@ -149,6 +153,11 @@ func (a *api) handleError(c *fiber.Ctx, err error) error {
 	if merr != nil {
 		return merr
 	}
+	if p.Status == http.StatusServiceUnavailable {
+		// The database is restarting or every connection is busy: a client (or a load
+		// balancer) tries again shortly.
+		c.Set(fiber.HeaderRetryAfter, retryAfter)
+	}
 	c.Status(p.Status)
 	c.Set(fiber.HeaderContentType, problemContentType)
 	return c.Send(body)
@@ -182,6 +191,10 @@ func (a *api) problem(c *fiber.Ctx, err error) *problem {
 		return p
 	case errors.As(err, &se):
 		p.Status = kindStatus[se.Kind]
+		if se.Kind == schema.Unavailable {
+			p.Detail = se.Message
+			break
+		}
 		if p.Status == 0 || p.Status >= 500 {
 			p.Status = http.StatusInternalServerError
 			break

@@ -44,7 +44,7 @@ func (a *api) preview(ctx context.Context, code, layer string, change func(*form
 	if err != nil {
 		return nil, err
 	}
-	after := prog.Evaluate(e.rows)
+	after := prog.EvaluateLayer(e.rows, e.layer)
 	if warnings == nil {
 		warnings = []formulas.Warning{}
 	}

@@ -56,6 +56,7 @@ func (a *api) routes(app *fiber.App) {
 	a.route(v1, v1Prefix, "GET", "/schemes/:code/template", a.getTemplate)
 
 	a.route(v1, v1Prefix, "GET", "/schemes/:code/results", a.getResults)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/results/compare", a.compareResults) // before :unit
 	a.route(v1, v1Prefix, "GET", "/schemes/:code/results/:unit", a.getUnitResult)
 
 	a.route(v1, v1Prefix, "GET", "/schemes/:code/revisions", a.listRevisions)
@@ -64,4 +65,10 @@ func (a *api) routes(app *fiber.App) {
 
 	a.route(v1, v1Prefix, "GET", "/schemes/:code/layers", a.listWindows)
 	a.route(v1, v1Prefix, "PUT", "/schemes/:code/layers/:layer", a.putWindow)
+
+	a.route(v1, v1Prefix, "POST", "/schemes/:code/publications", a.createPublication)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/publications", a.listPublications)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/publications/:n", a.getPublication)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/publications/:n/results/:unit", a.getPublishedUnit)
+	a.route(v1, v1Prefix, "GET", "/schemes/:code/publications/:a/diff/:b", a.getDiff)
 }

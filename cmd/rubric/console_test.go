@@ -388,6 +388,7 @@ func TestConsole(t *testing.T) {
 		t.Errorf("no 石庄镇 in the frozen column")
 	}
 
+
 	// Search by name, filter by group.
 	p.fill("#search", "石庄")
 	p.waitJS(`document.querySelectorAll(".ag-cell[col-id='total|final']").length === 1`, "one row for 石庄")
@@ -450,6 +451,9 @@ func TestConsole(t *testing.T) {
 		t.Errorf("explained value %q, API %v", got, want.Value)
 	}
 	p.waitText("#explain-criteria", item.Criteria)
+	if got := p.text("#explain-missing"); !strings.Contains(got, metric.Title+"（res_actual）") {
+		t.Errorf("the explanation's missing metric: %q", got)
+	}
 	if !strings.Contains(p.text("#explain"), want.Formula) {
 		t.Errorf("explanation without the formula %q:\n%s", want.Formula, p.text("#explain"))
 	}
@@ -559,6 +563,8 @@ func TestConsole(t *testing.T) {
 	}
 	p.shot("revisions")
 	p.click("tr[data-revision='1'] button.restore")
+	p.waitText("tr[data-revision='1'] button.restore", "确认恢复第 1 版")
+	p.click("tr[data-revision='1'] button.restore")
 	p.waitText("#status", "已恢复为新修订 3")
 	s.call(t, testAdminToken, "GET", base+"/items/res_enrol", "", &item)
 	if item.Formula != original {
@@ -599,6 +605,25 @@ func TestConsole(t *testing.T) {
 	}
 	p.waitText("#history", newActual)
 	p.shot("values")
+
+	// Close the final layer for entry: the form is disabled; reopen it with a reason.
+	p.waitText("#window", "开放填报")
+	p.click("#window-toggle")
+	p.waitText("#window", "已关闭填报")
+	p.waitJS(`document.querySelector("#v-res_actual").disabled && document.querySelector("#save-values").disabled`, "the form disabled")
+	p.fill("#reason", "补录材料")
+	p.click("#window-toggle")
+	p.waitText("#window", "开放填报")
+	p.waitJS(`!document.querySelector("#v-res_actual").disabled`, "the form enabled again")
+	var windows struct {
+		Items []struct{ Layer, State, Reason string }
+	}
+	s.call(t, testAdminToken, "GET", base+"/layers", "", &windows)
+	for _, w := range windows.Items {
+		if w.Layer == "final" && (w.State != "open" || w.Reason != "补录材料") {
+			t.Errorf("final layer after reopening: %+v", w)
+		}
+	}
 
 	// Upload a template with one bad cell: the problem is listed with its row and column, and
 	// nothing is saved.
@@ -646,9 +671,57 @@ func TestConsole(t *testing.T) {
 	}
 	p.shot("upload-problems")
 
-	// English by the switch, and back.
+	// A good file: the dry run lists the change, old and new, and saves nothing; confirming
+	// saves it.
+	good := fillTemplate(t, tmpl, map[string]map[string]any{"dingyan": {"res_actual": 30001}})
+	goodFile := filepath.Join(t.TempDir(), "good.xlsx")
+	if err := os.WriteFile(goodFile, good, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p.run(chromedp.SetUploadFiles("#upload", []string{goodFile}, chromedp.ByQuery))
+	p.click("#dry-run")
+	p.waitJS(`document.querySelector("#import-result")`, "the dry run's changes")
+	var changes []string
+	p.eval(`[...document.querySelectorAll("#import-result tbody tr")].map(r => r.innerText.split("\t").join(" "))`, &changes)
+	var dingyan struct {
+		Values map[string]struct{ Value any } `json:"values"`
+	}
+	s.call(t, testAdminToken, "GET", base+"/units/dingyan/values", "", &dingyan)
+	if want := fmt.Sprintf("dingyan res_actual %v 30001", dingyan.Values["res_actual"].Value); len(changes) != 1 || changes[0] != want {
+		t.Errorf("dry run lists %q, want [%q]", changes, want)
+	}
+	p.shot("upload-dry-run")
+	p.click("#confirm-import")
+	p.waitText("#status", "已导入 1 个值")
+	s.call(t, testAdminToken, "GET", base+"/units/dingyan/values", "", &dingyan)
+	if v := dingyan.Values["res_actual"].Value; v != 30001.0 {
+		t.Errorf("dingyan's res_actual after the import: %v, want 30001", v)
+	}
+
+	// A unit's name is text, never markup, wherever the console shows it.
+	hostile := `九华镇<img src=x onerror="document.title='pwned'">`
+	var jiuhua map[string]any
+	s.call(t, testAdminToken, "GET", base+"/units/jiuhua", "", &jiuhua)
+	jiuhua["name"] = hostile
+	body, _ = json.Marshal(jiuhua)
+	if st := s.call(t, testAdminToken, "PUT", base+"/units/jiuhua", string(body), nil); st != 200 {
+		t.Fatalf("rename jiuhua: %d", st)
+	}
+
+	// English by the switch, and back; the sheet's headers follow.
+	p.goTo(s.url + "/#/s/" + code)
+	p.waitJS(`document.querySelector(".ag-header-cell[col-id='total|final']")`, "the sheet")
+	if got := p.text(".ag-row[row-id=jiuhua] .ag-cell[col-id=name]"); got != hostile {
+		t.Errorf("jiuhua's name shows as %q", got)
+	}
+	var imgs int
+	p.eval(`document.querySelectorAll("img").length`, &imgs)
+	if imgs != 0 {
+		t.Errorf("a unit's name became %d img elements", imgs)
+	}
 	p.click("#lang")
 	p.waitText("nav.tabs", "Spreadsheets")
+	p.waitText(".ag-header-cell[col-id='total|final']", "Total")
 	p.click("#lang")
 	p.waitText("nav.tabs", "表格导入导出")
 

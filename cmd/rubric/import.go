@@ -19,7 +19,7 @@ import (
 // importWho is recorded in the value history as the author of a CLI import.
 const importWho = "cli"
 
-// runImport runs `rubric import CODE FILE [-layer self] [-dry-run]`: it reads a filled-in
+// runImport runs `rubric import CODE FILE [-layer self] [-dry-run] [-reason TEXT]`: it reads a filled-in
 // template (XLSX or CSV) into one layer of a scheme, all or nothing, as POST /values/import
 // does, and prints each change (unit metric: old → new). A file with problems prints every
 // one as FILE:row:column: unit metric: message and fails (exit 1), saving nothing.
@@ -29,6 +29,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	db := dbFlag(fs, getenv)
 	layer := layerFlag(fs)
 	dryRun := fs.Bool("dry-run", false, "save nothing: print what would change")
+	reason := fs.String("reason", "", "why the values change (needed once the scheme has published results)")
 	rest, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -53,6 +54,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return err
 	}
 	defer store.Close()
+	if *reason != "" {
+		ctx = schema.WithReason(ctx, *reason)
+	}
 	res, err := server.ImportValues(ctx, store, code, *layer, data, filepath.Base(file), "", *dryRun, importWho)
 	var ie *exchange.ImportError
 	if errors.As(err, &ie) {

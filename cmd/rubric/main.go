@@ -124,6 +124,15 @@ func envOr(getenv func(string) string, name, def string) string {
 	return def
 }
 
+// envInt is the value of a whole-number environment variable, or def when it is unset, empty
+// or not a number (the flag's check then reports the default it falls back to).
+func envInt(getenv func(string) string, name string, def int) int {
+	if n, err := strconv.Atoi(getenv(name)); err == nil {
+		return n
+	}
+	return def
+}
+
 // newLogger writes to w as text or, with format "json", as JSON lines.
 func newLogger(w io.Writer, format string) (*slog.Logger, error) {
 	switch format {

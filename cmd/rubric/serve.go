@@ -41,6 +41,9 @@ type Main struct {
 	RateLimit int
 	// CORSOrigins are the origins allowed to call the API from a browser; none by default.
 	CORSOrigins []string
+	// DBConns bounds the connections to PostgreSQL (RUBRIC_DB_CONNS); 0 is
+	// schema.DefaultMaxConns.
+	DBConns int
 	// AdminToken is the secret of the admin token schema.EnvTokenName (RUBRIC_ADMIN_TOKEN);
 	// "" has the first start of a database make an admin token and log its secret once.
 	AdminToken string
@@ -61,7 +64,7 @@ func NewMain() *Main {
 // Run opens the database, loads the seeds on first start and starts serving in the background.
 // It returns once the service is listening.
 func (m *Main) Run(ctx context.Context) error {
-	store, err := schema.Open(ctx, m.DB)
+	store, err := schema.OpenWith(ctx, m.DB, schema.Options{MaxConns: m.DBConns})
 	if err != nil {
 		return err
 	}
@@ -176,6 +179,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, getenv func(
 	logFormat := fs.String("log", envOr(getenv, "RUBRIC_LOG", "text"), "log format: text or json (env RUBRIC_LOG)")
 	limit := fs.String("import-limit", envOr(getenv, "RUBRIC_IMPORT_LIMIT", "20MB"), "the largest file an import reads: bytes, or with K, M or G (env RUBRIC_IMPORT_LIMIT)")
 	rate := fs.String("rate-limit", envOr(getenv, "RUBRIC_RATE_LIMIT", strconv.Itoa(server.DefaultRateLimit)), "requests per minute each token may make, or off (env RUBRIC_RATE_LIMIT)")
+	conns := fs.Int("db-conns", envInt(getenv, "RUBRIC_DB_CONNS", schema.DefaultMaxConns), "connections to PostgreSQL at most, per process (env RUBRIC_DB_CONNS)")
 	origins := fs.String("cors-origins", envOr(getenv, "RUBRIC_CORS_ORIGINS", ""), "comma-separated origins allowed to call the API from a browser; none by default (env RUBRIC_CORS_ORIGINS)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -195,6 +199,10 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, getenv func(
 	if fs.NArg() > 0 {
 		return usageError("serve takes no arguments, got %q", fs.Args())
 	}
+	if *conns < 1 {
+		return usageError("db-conns %d: at least 1", *conns)
+	}
+	m.DBConns = *conns
 	logger, err := newLogger(stderr, *logFormat)
 	if err != nil {
 		return err

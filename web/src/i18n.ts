@@ -122,6 +122,13 @@ const zh = {
   vetoed: "一票否决",
   publications: "发布",
   newErrors: "将出错的单元格",
+  entered: "填报值",
+  confirmRestore: "确认恢复第 {0} 版？",
+  windowOpen: "开放填报",
+  windowClosed: "已关闭填报，关闭于",
+  deadline: "截止",
+  reopen: "重新开放（需填写修改原因）",
+  closeLayer: "关闭填报",
 };
 
 type Key = keyof typeof zh;
@@ -245,6 +252,13 @@ const en: Record<Key, string> = {
   vetoed: "Vetoed",
   publications: "Publications",
   newErrors: "Cells that become errors",
+  entered: "Value",
+  confirmRestore: "Restore revision {0}?",
+  windowOpen: "open for entry",
+  windowClosed: "closed for entry since",
+  deadline: "deadline",
+  reopen: "Reopen (needs a reason)",
+  closeLayer: "Close for entry",
 };
 
 export const catalogue = { zh, en };

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Column, Schemas, UnitResult } from "./api/client";
 import { cellProblem, changedUnits, moneyChange, columnTree, completions, difference, formatValue, headerName, mergeLayers, offsetOf, revisionDiff, rowMatches } from "./logic";
 import { catalogue, initialLang } from "./i18n";
+import { allowed } from "./session";
 
 const col = (c: Partial<Column> & { code: string }): Column => ({ title: c.code, kind: "score", depth: 0, ...c });
 const row = (code: string, cells: UnitResult["cells"], extra: Partial<UnitResult> = {}): UnitResult => ({
@@ -172,5 +173,18 @@ describe("i18n", () => {
   it("has every text in both languages", () => {
     expect(Object.keys(catalogue.en).sort()).toEqual(Object.keys(catalogue.zh).sort());
     for (const [k, v] of Object.entries(catalogue.en)) expect(v, k).not.toBe("");
+  });
+});
+
+describe("allowed", () => {
+  it("shows each role what server/access.go lets it do", () => {
+    const table = (["admin", "assessor", "viewer", "unit"] as const).map((r) => [r, (["design", "tokens", "writeFinal", "import", "writeSelf", "readScheme"] as const).filter((a) => allowed(r, a)).join(",")]);
+    expect(table).toEqual([
+      ["admin", "design,tokens,writeFinal,import,writeSelf,readScheme"],
+      ["assessor", "writeFinal,import,readScheme"],
+      ["viewer", "readScheme"],
+      ["unit", "writeSelf"],
+    ]);
+    expect(allowed(undefined, "readScheme")).toBe(false);
   });
 });

@@ -4,7 +4,8 @@ import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api, setToken, token, type Token } from "./api/client";
 import { lang, setLang, t } from "./i18n";
-import { useSignal, signal } from "./signal";
+import { useSignal } from "./signal";
+import { can, me } from "./session";
 import { SchemesPage } from "./pages/Schemes";
 import { SheetPage } from "./pages/Sheet";
 import { FormulaPage } from "./pages/Formula";
@@ -13,26 +14,6 @@ import { ValuesPage } from "./pages/Values";
 import { FilesPage } from "./pages/Files";
 import { TokensPage } from "./pages/Tokens";
 import "./style.css";
-
-/** me is the signed-in token (its role, scheme and unit), null when signed out. */
-export const me = signal<Token | null>(null);
-
-/** can says whether the signed-in token's role may do a thing; the console hides the rest. */
-export function can(what: "design" | "tokens" | "writeFinal" | "import" | "writeSelf" | "readScheme"): boolean {
-  const role = me.get()?.role;
-  switch (what) {
-    case "design":
-    case "tokens":
-      return role === "admin";
-    case "writeFinal":
-    case "import":
-      return role === "admin" || role === "assessor";
-    case "writeSelf":
-      return role === "admin" || role === "unit";
-    case "readScheme":
-      return role !== "unit";
-  }
-}
 
 function useHash(): string {
   const [h, setH] = useState(location.hash);

@@ -3,7 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, problemText, type Schemas } from "../api/client";
 import { t } from "../i18n";
-import { can } from "../main";
+import { can } from "../session";
 import { formatValue } from "../logic";
 
 type Detail = Schemas["UnitResultDetail"];
@@ -13,7 +13,7 @@ function V({ v }: { v: Schemas["CellValue"] | undefined }) {
   return <>{formatValue(v, t("yes"), t("no"))}</>;
 }
 
-export function ExplainCell({ scheme, unit, cell, layer, onClose }: { scheme: string; unit: string; cell: string; layer: "final" | "self"; onClose: () => void }) {
+export function ExplainCell({ scheme, unit, cell, layer, titles, onClose }: { scheme: string; unit: string; cell: string; layer: "final" | "self"; titles: Map<string, string>; onClose: () => void }) {
   const [d, setD] = useState<Detail | null>(null);
   const [item, setItem] = useState<Item | null>(null);
   const [err, setErr] = useState("");
@@ -41,7 +41,7 @@ export function ExplainCell({ scheme, unit, cell, layer, onClose }: { scheme: st
       </header>
       {err && <p class="error">{err}</p>}
       {!x && !err && <p class="loading">{t("loading")}</p>}
-      {x && !x.complete && <p class="warn">{t("incomplete")}{x.missing.join("、")}</p>}
+      {x && !x.complete && <p class="warn" id="explain-missing">{t("incomplete")}{x.missing.map((m) => (titles.get(m) ? `${titles.get(m)}（${m}）` : m)).join("、")}</p>}
       {x?.vetoed && <p class="warn">{t("vetoed")}: {x.veto?.text}</p>}
       {rank && (
         <dl>

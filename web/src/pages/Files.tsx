@@ -4,7 +4,7 @@
 import { useState } from "preact/hooks";
 import { api, download, problemText, type Layer, type Schemas } from "../api/client";
 import { t } from "../i18n";
-import { can, me } from "../main";
+import { can, me } from "../session";
 import { formatValue } from "../logic";
 import { SchemeNav } from "./SchemeNav";
 
@@ -81,7 +81,7 @@ export function FilesPage({ code }: { code: string }) {
       {problems && (
         <table class="list" id="problems">
           <caption>{t("problems")} ({problems.length})</caption>
-          <thead><tr><th class="num">{t("row")}</th><th>{t("column")}</th><th>{t("unit")}</th><th>{t("metric")}</th><th>{t("value")}</th><th>{t("problems")}</th></tr></thead>
+          <thead><tr><th class="num">{t("row")}</th><th>{t("column")}</th><th>{t("unit")}</th><th>{t("metric")}</th><th>{t("entered")}</th><th>{t("problems")}</th></tr></thead>
           <tbody>
             {problems.map((p, i) => (
               <tr key={i} class="problem"><td class="num">{p.row ?? ""}</td><td>{p.column ?? ""}</td><td>{p.unit ?? ""}</td><td>{p.metric ?? p.field ?? ""}</td><td>{p.value ?? ""}</td><td>{p.message}</td></tr>

@@ -3,7 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, problemText, type Schemas } from "../api/client";
 import { t } from "../i18n";
-import { can } from "../main";
+import { can } from "../session";
 import { revisionDiff, type Change } from "../logic";
 import { SchemeNav } from "./SchemeNav";
 
@@ -13,6 +13,7 @@ export function RevisionsPage({ code }: { code: string }) {
   const [b, setB] = useState(0);
   const [diff, setDiff] = useState<Change[] | null>(null);
   const [status, setStatus] = useState("");
+  const [confirming, setConfirming] = useState(0);
   const load = () =>
     api.GET("/api/v1/schemes/{code}/revisions", { params: { path: { code }, query: { limit: 500 } } }).then(({ data, error }) => {
       if (!data) return setStatus(problemText(error));
@@ -31,6 +32,8 @@ export function RevisionsPage({ code }: { code: string }) {
     else setStatus(problemText(x.error ?? y.error));
   };
   const restore = async (n: number) => {
+    if (confirming !== n) return setConfirming(n);
+    setConfirming(0);
     const { data, error } = await api.POST("/api/v1/schemes/{code}/revisions/{revision}/restore", { params: { path: { code, revision: n } } });
     if (data) {
       setStatus(t("restored", data.revision));
@@ -76,7 +79,7 @@ export function RevisionsPage({ code }: { code: string }) {
               <td>{r.message}</td>
               <td>{r.who}</td>
               <td>{new Date(r.created_at).toLocaleString()}</td>
-              <td>{can("design") && i > 0 && <button class="restore" onClick={() => restore(r.revision)}>{t("restore")}</button>}</td>
+              <td>{can("design") && i > 0 && <button class={confirming === r.revision ? "restore primary" : "restore"} onClick={() => restore(r.revision)}>{confirming === r.revision ? t("confirmRestore", r.revision) : t("restore")}</button>}</td>
             </tr>
           ))}
         </tbody>

@@ -1,5 +1,5 @@
 import { t } from "../i18n";
-import { can, me } from "../main";
+import { can, me } from "../session";
 
 /** SchemeNav links the pages of one scheme, showing only those the token's role may use. */
 export function SchemeNav({ code, active }: { code: string; active: string }) {

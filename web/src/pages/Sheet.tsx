@@ -4,8 +4,9 @@
 import type { CellClassParams, ColDef, ColGroupDef, GridApi, ITooltipParams, ValueGetterParams } from "ag-grid-community";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { api, problemText, type Column, type Sheet, type UnitResult } from "../api/client";
-import { t } from "../i18n";
-import { can, me } from "../main";
+import { lang, t } from "../i18n";
+import { useSignal } from "../signal";
+import { me } from "../session";
 import { cellProblem, columnTree, difference, formatValue, headerName, mergeLayers, rowMatches, type ColumnNode, type SheetRow } from "../logic";
 import { Grid } from "./Grid";
 import { ExplainCell } from "./Explain";
@@ -22,6 +23,7 @@ function cell(r: UnitResult | undefined, key: string) {
 }
 
 export function SheetPage({ code, query }: { code: string; query: URLSearchParams }) {
+  const language = useSignal(lang); // the headers are texts of the catalogue
   const [mode, setMode] = useState<Mode>((query.get("layer") as Mode) || "final");
   const [sheets, setSheets] = useState<{ final?: Sheet; self?: Sheet }>({});
   const [err, setErr] = useState("");
@@ -63,7 +65,7 @@ export function SheetPage({ code, query }: { code: string; query: URLSearchParam
     const sheet = sheets.final ?? sheets.self;
     if (!sheet) return [];
     return buildColumns(sheet.columns, mode, titles);
-  }, [sheets.final, sheets.self, mode, titles]);
+  }, [sheets.final, sheets.self, mode, titles, language]);
 
   useEffect(() => {
     filter.current = { group, search };
@@ -96,7 +98,6 @@ export function SheetPage({ code, query }: { code: string; query: URLSearchParam
   );
 
   if (err) return <p class="error">{err}</p>;
-  const first = (rows ?? [])[0];
   return (
     <section class="sheet-page">
       <SchemeNav code={code} active="sheet" />
@@ -118,7 +119,6 @@ export function SheetPage({ code, query }: { code: string; query: URLSearchParam
         )}
         <input id="search" type="search" placeholder={t("search")} value={search} onInput={(e) => setSearch(e.currentTarget.value)} />
         {rows && <span class="count">{rows.length} {t("units")}</span>}
-        {me.get()?.role === "unit" && first && can("writeSelf") && <a href={`#/s/${code}/values/${first.code}`}>{t("values")}</a>}
       </div>
       {(base?.warnings ?? []).length > 0 && (
         <details class="warnings">
@@ -129,7 +129,7 @@ export function SheetPage({ code, query }: { code: string; query: URLSearchParam
       <div class="sheet-body">
         {!rows && <p class="loading">{t("loading")}</p>}
         <Grid options={options} columnDefs={columnDefs} rowData={rows} onApi={onApi} />
-        {selected && <ExplainCell scheme={code} unit={selected.unit} cell={selected.code} layer={selected.layer} onClose={() => setSelected(null)} />}
+        {selected && <ExplainCell scheme={code} unit={selected.unit} cell={selected.code} layer={selected.layer} titles={titles} onClose={() => setSelected(null)} />}
       </div>
     </section>
   );

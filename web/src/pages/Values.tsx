@@ -3,9 +3,10 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, problemText, reasonHeaders, type Layer, type Schemas } from "../api/client";
 import { t } from "../i18n";
-import { can, me } from "../main";
+import { can, me } from "../session";
 import { formatValue } from "../logic";
 import { SchemeNav } from "./SchemeNav";
+import { WindowBar } from "./Window";
 
 type Metric = Schemas["Metric"];
 type Field = { value: string; note: string };
@@ -26,7 +27,7 @@ function show(v: unknown): string {
 
 export function ValuesPage({ code, unit }: { code: string; unit: string }) {
   const own = me.get()?.role === "unit";
-  const layer: Layer = own ? "self" : "final";
+  const [layer, setLayer] = useState<Layer>(own ? "self" : "final");
   const [units, setUnits] = useState<Schemas["Unit"][]>([]);
   const [metrics, setMetrics] = useState<Metric[]>([]);
   const [stored, setStored] = useState<Schemas["UnitValues"]["values"]>({});
@@ -34,6 +35,7 @@ export function ValuesPage({ code, unit }: { code: string; unit: string }) {
   const [reason, setReason] = useState("");
   const [status, setStatus] = useState("");
   const [total, setTotal] = useState<Schemas["UnitResult"] | null>(null);
+  const [open, setOpen] = useState(true);
   const [history, setHistory] = useState<Schemas["HistoryEntry"][]>([]);
   const u = unit || (own ? me.get()?.unit ?? "" : "");
 
@@ -57,7 +59,7 @@ export function ValuesPage({ code, unit }: { code: string; unit: string }) {
     api.GET("/api/v1/schemes/{code}/metrics", { params: { path: { code }, query: { limit: 500 } } }).then(({ data }) => setMetrics(data?.items ?? []));
     api.GET("/api/v1/schemes/{code}/units", { params: { path: { code }, query: { limit: 500 } } }).then(({ data }) => setUnits(data?.items ?? []));
   }, []);
-  useEffect(() => void load(), [u]);
+  useEffect(() => void load(), [u, layer]);
 
   const set = (k: string, part: keyof Field, val: string) => setFields((f) => ({ ...f, [k]: { ...{ value: "", note: "" }, ...f[k], [part]: val } }));
   const save = async (e: Event) => {
@@ -78,16 +80,24 @@ export function ValuesPage({ code, unit }: { code: string; unit: string }) {
     setReason("");
     await load();
   };
-  const writable = own ? can("writeSelf") : can("writeFinal");
+  const roleMay = layer === "self" ? can("writeSelf") : can("writeFinal");
+  const writable = open && roleMay;
   return (
     <section class="values-page">
       <SchemeNav code={code} active="values" />
+      {me.get()?.role === "admin" && (
+        <select id="values-layer" value={layer} onChange={(e) => setLayer(e.currentTarget.value as Layer)}>
+          <option value="final">{t("layerFinal")}</option>
+          <option value="self">{t("layerSelf")}</option>
+        </select>
+      )}{" "}
       {!own && (
         <select id="unit" value={u} onChange={(e) => (location.hash = `#/s/${code}/values/${e.currentTarget.value}`)}>
           <option value="">{t("unit")}…</option>
           {units.map((x) => <option key={x.code} value={x.code}>{x.name}</option>)}
         </select>
       )}
+      <WindowBar code={code} layer={layer} reason={reason} onChange={setOpen} />
       {u && (
         <>
           <p class="summary" id="unit-total">
@@ -97,7 +107,7 @@ export function ValuesPage({ code, unit }: { code: string; unit: string }) {
           </p>
           <form onSubmit={save} id="values-form">
             <table class="list form">
-              <thead><tr><th>{t("metric")}</th><th>{t("value")}</th><th>{t("note")}</th></tr></thead>
+              <thead><tr><th>{t("metric")}</th><th>{t("entered")}</th><th>{t("note")}</th></tr></thead>
               <tbody>
                 {metrics.map((m) => {
                   const f = fields[m.code] ?? { value: "", note: "" };
@@ -119,10 +129,10 @@ export function ValuesPage({ code, unit }: { code: string; unit: string }) {
                 })}
               </tbody>
             </table>
-            {writable && (
+            {roleMay && (
               <div class="actions">
                 <input id="reason" placeholder={t("reason")} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
-                <button type="submit" class="primary" id="save-values">{t("save")}</button>
+                <button type="submit" class="primary" id="save-values" disabled={!open}>{t("save")}</button>
                 <span id="status">{status}</span>
               </div>
             )}

@@ -1,0 +1,20 @@
+package exchange
+
+import (
+	"fmt"
+	"time"
+)
+
+// Stamp identifies a publication in an exported file: its number, when it was made and the
+// SHA-256 of its content, so that a printed or mailed copy can be checked against rubric.
+type Stamp struct {
+	Number int
+	At     time.Time
+	Hash   string
+}
+
+// record is the stamp as the cells of one row: 公布, 第N次, the time (RFC 3339, UTC),
+// SHA-256, the hash.
+func (s *Stamp) record() []string {
+	return []string{"公布", fmt.Sprintf("第%d次", s.Number), s.At.UTC().Format(time.RFC3339), "SHA-256", s.Hash}
+}
