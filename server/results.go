@@ -57,11 +57,12 @@ func (a *api) getResults(c *fiber.Ctx) error {
 		return err
 	}
 	only, _ := ownUnit(c)
+	units := listQuery(c, "units")
 	// The whole sheet's JSON is sent gzipped to a client that takes it (compressed once per
 	// version); filtered answers are built per request and sent as they are.
-	whole := c.Query("group") == "" && c.Query("units") == "" && only == ""
+	whole := c.Query("group") == "" && units == "" && only == ""
 	gz := format == "json" && whole && acceptsGzip(c.Get(fiber.HeaderAcceptEncoding))
-	shape := []string{format, header, c.Query("group"), c.Query("units"), only}
+	shape := []string{format, header, c.Query("group"), units, only}
 	if gz { // another representation, another tag
 		shape = append(shape, "gzip")
 	}
@@ -69,7 +70,7 @@ func (a *api) getResults(c *fiber.Ctx) error {
 	if e == nil || err != nil {
 		return err
 	}
-	rows, filtered, err := e.filter(c.Query("group"), c.Query("units"), only)
+	rows, filtered, err := e.filter(c.Query("group"), units, only)
 	if err != nil {
 		return err
 	}
@@ -110,7 +111,8 @@ func (a *api) getUnitResult(c *fiber.Ctx) error {
 	}
 	code, unit := c.Params("code"), c.Params("unit")
 	_, unitToken := ownUnit(c)
-	shape := []string{"unit", unit, fmt.Sprint(unitToken)}
+	lang := langOf(c)
+	shape := []string{"unit", unit, fmt.Sprint(unitToken), lang.String()}
 	e, err := a.currentSheet(c, code, layer, shape)
 	if e == nil || err != nil {
 		return err
@@ -123,6 +125,7 @@ func (a *api) getUnitResult(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	ex = ex.In(lang)
 	if unitToken {
 		hideTies(ex)
 	}
