@@ -239,8 +239,8 @@ func saveValues(ctx context.Context, tx bun.IDB, code, layer string, batch map[s
 	if dataVersion != 0 {
 		dv = &dataVersion
 	}
-	units := sortedKeys(batch)
-	stored, err := storedValues(ctx, tx, code, layer, units)
+	sortedUnits := sortedKeys(batch)
+	stored, err := storedValues(ctx, tx, code, layer, sortedUnits)
 	if err != nil {
 		return false, err
 	}
@@ -248,22 +248,62 @@ func saveValues(ctx context.Context, tx bun.IDB, code, layer string, batch map[s
 	for i := range stored {
 		old[[2]string{stored[i].UnitCode, stored[i].Metric}] = &stored[i]
 	}
-	var upserts []*valueRow
-	var history []*historyRow
-	var deletes []*valueRow
-	remove := func(r *valueRow) {
+	// Rows are written a chunk at a time as they are made, not gathered first: an import of
+	// 1.3 million values would otherwise hold every row twice over (value and history).
+	var (
+		upserts = make([]valueRow, 0, batchSize)
+		history = make([]historyRow, 0, batchSize)
+		deletes []*valueRow
+		changes int
+		units   = map[string]bool{} // units with a change
+		checked bool
+	)
+	flush := func(all bool) error {
+		if !checked && changes > 0 && reason == "" {
+			if err := needReason(ctx, tx, code); err != nil {
+				return err
+			}
+		}
+		checked = checked || changes > 0
+		if len(upserts) > 0 && (all || len(upserts) >= batchSize) {
+			if _, err := tx.NewInsert().Model(&upserts).
+				On("CONFLICT (scheme_code, unit_code, layer, metric) DO UPDATE").
+				Set("value = EXCLUDED.value").Set("note = EXCLUDED.note").
+				Set("who = EXCLUDED.who").Set("updated_at = EXCLUDED.updated_at").
+				Exec(ctx); err != nil {
+				return err
+			}
+			upserts = upserts[:0]
+		}
+		if len(history) > 0 && (all || len(history) >= batchSize) {
+			if _, err := tx.NewInsert().Model(&history).Exec(ctx); err != nil {
+				return err
+			}
+			history = history[:0]
+		}
+		return nil
+	}
+	record := func(h historyRow) error {
+		history = append(history, h)
+		changes++
+		units[h.UnitCode] = true
+		return flush(false)
+	}
+	remove := func(r *valueRow) error {
 		deletes = append(deletes, r)
-		history = append(history, &historyRow{SchemeCode: code, UnitCode: r.UnitCode, Layer: layer, Metric: r.Metric,
+		return record(historyRow{SchemeCode: code, UnitCode: r.UnitCode, Layer: layer, Metric: r.Metric,
 			OldValue: &r.Value, Who: who, Reason: reason, At: now, DataVersion: dv})
 	}
-	for _, unit := range units {
+	for _, unit := range sortedUnits {
 		entries := batch[unit]
 		for _, metric := range sortedKeys(entries) {
 			e := entries[metric]
 			prev := old[[2]string{unit, metric}]
 			if e.Value == nil {
 				if prev != nil {
-					remove(prev)
+					if err := remove(prev); err != nil {
+						return false, err
+					}
 				}
 				continue
 			}
@@ -274,61 +314,43 @@ func saveValues(ctx context.Context, tx bun.IDB, code, layer string, batch map[s
 			if prev != nil && prev.Value == value && prev.Note == e.Note {
 				continue
 			}
-			upserts = append(upserts, &valueRow{SchemeCode: code, UnitCode: unit, Layer: layer, Metric: metric,
+			upserts = append(upserts, valueRow{SchemeCode: code, UnitCode: unit, Layer: layer, Metric: metric,
 				Value: value, Note: e.Note, Who: who, UpdatedAt: now})
-			h := &historyRow{SchemeCode: code, UnitCode: unit, Layer: layer, Metric: metric, NewValue: &value,
+			h := historyRow{SchemeCode: code, UnitCode: unit, Layer: layer, Metric: metric, NewValue: &value,
 				Note: e.Note, Who: who, Reason: reason, At: now, DataVersion: dv}
 			if prev != nil {
 				h.OldValue = &prev.Value
 			}
-			history = append(history, h)
+			if err := record(h); err != nil {
+				return false, err
+			}
 		}
 		if replace {
 			for i := range stored {
 				r := &stored[i]
 				if _, named := entries[r.Metric]; r.UnitCode == unit && !named {
-					remove(r)
+					if err := remove(r); err != nil {
+						return false, err
+					}
 				}
 			}
 		}
 	}
-	if len(history) > 0 && reason == "" {
-		if err := needReason(ctx, tx, code); err != nil {
-			return false, err
-		}
-	}
-	for start := 0; start < len(upserts); start += batchSize {
-		chunk := upserts[start:min(start+batchSize, len(upserts))]
-		if _, err := tx.NewInsert().Model(&chunk).
-			On("CONFLICT (scheme_code, unit_code, layer, metric) DO UPDATE").
-			Set("value = EXCLUDED.value").Set("note = EXCLUDED.note").
-			Set("who = EXCLUDED.who").Set("updated_at = EXCLUDED.updated_at").
-			Exec(ctx); err != nil {
-			return false, err
-		}
+	if err := flush(true); err != nil {
+		return false, err
 	}
 	for _, r := range deletes {
 		if _, err := tx.NewDelete().Model(r).WherePK().Exec(ctx); err != nil {
 			return false, err
 		}
 	}
-	for start := 0; start < len(history); start += batchSize {
-		chunk := history[start:min(start+batchSize, len(history))]
-		if _, err := tx.NewInsert().Model(&chunk).Exec(ctx); err != nil {
+	if changes > 0 {
+		if err := enqueueEvent(ctx, tx, EventValuesChanged, code, map[string]any{"layer": layer, "units": sortedKeys(units),
+			"values": changes, "who": who, "reason": reason}, now); err != nil {
 			return false, err
 		}
 	}
-	if len(history) > 0 {
-		changed := map[string]bool{}
-		for _, h := range history {
-			changed[h.UnitCode] = true
-		}
-		if err := enqueueEvent(ctx, tx, EventValuesChanged, code, map[string]any{"layer": layer, "units": sortedKeys(changed),
-			"values": len(history), "who": who, "reason": reason}, now); err != nil {
-			return false, err
-		}
-	}
-	return len(history) > 0, nil
+	return changes > 0, nil
 }
 
 // storedValues reads the stored values of a layer — of the listed units when they are few,
