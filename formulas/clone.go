@@ -1,9 +1,13 @@
 package formulas
 
 import (
+	"encoding/json"
 	"errors"
 	"maps"
+	"math"
 	"slices"
+	"strconv"
+	"strings"
 )
 
 // Clone returns a copy of the sheet that Set can change while the original is still read by
@@ -67,7 +71,7 @@ func (sh *Sheet) AppendResultsJSON(b []byte, limit int) ([]byte, error) {
 		}
 		start := len(b)
 		var err error
-		if b, err = sh.result(r).AppendJSON(b); err != nil {
+		if b, err = sh.appendRowJSON(b, r); err != nil {
 			return nil, err
 		}
 		if limit > 0 && len(b) > limit {
@@ -82,4 +86,111 @@ func (sh *Sheet) AppendResultsJSON(b []byte, limit int) ([]byte, error) {
 		}
 	}
 	return append(b, ']'), nil
+}
+
+// appendRowJSON appends row r as sh.result(r).AppendJSON would, straight from the columns:
+// no map of cells, no boxed number per cell (the whole sheet's JSON after every change).
+func (sh *Sheet) appendRowJSON(b []byte, r int) ([]byte, error) {
+	p := sh.p
+	if len(p.codes) != len(p.columns) {
+		return sh.result(r).AppendJSON(b)
+	}
+	b = append(b, `{"unit":`...)
+	var err error
+	if b, err = appendUnit(b, sh.units[r]); err != nil {
+		return nil, err
+	}
+	b = append(b, `,"complete":`...)
+	b = strconv.AppendBool(b, sh.isComplete(r))
+	b = append(b, `,"missing":[`...)
+	n := 0
+	for _, id := range p.read {
+		if sh.cols[id].k[r] == kNull {
+			if n > 0 {
+				b = append(b, ',')
+			}
+			n++
+			b = appendString(b, p.cols[id].name)
+		}
+	}
+	type cellError struct{ key, msg string }
+	var errs []cellError
+	for _, id := range p.metrics {
+		if v := sh.cols[id].get(r); v.k == kErr {
+			errs = append(errs, cellError{p.cols[id].name, v.s})
+		}
+	}
+	b = append(b, `],"cells":{`...)
+	for i, c := range p.columns {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, c.Code)
+		b = append(b, ':')
+		v := sh.cols[p.byName[c.Code]].get(r)
+		switch v.k {
+		case kNum:
+			if math.IsNaN(v.n) || math.IsInf(v.n, 0) {
+				return nil, &json.UnsupportedValueError{Str: strconv.FormatFloat(v.n, 'g', -1, 64)}
+			}
+			b = appendFloat(b, v.n)
+		case kBool:
+			b = strconv.AppendBool(b, v.n != 0)
+		case kStr:
+			b = appendString(b, v.s)
+		default:
+			b = append(b, "null"...)
+		}
+		if v.k == kErr {
+			errs = append(errs, cellError{c.Code, v.s})
+		}
+	}
+	if p.veto >= 0 {
+		if v := sh.cols[p.veto].get(r); v.k == kErr {
+			errs = append(errs, cellError{"veto", v.s})
+		}
+	}
+	b = append(b, `},"errors":{`...)
+	// As the map of Result.Errors: one entry per key, the last one set, in key order.
+	slices.SortStableFunc(errs, func(a, b cellError) int { return strings.Compare(a.key, b.key) })
+	n = 0
+	for i, e := range errs {
+		if i+1 < len(errs) && errs[i+1].key == e.key {
+			continue
+		}
+		if n > 0 {
+			b = append(b, ',')
+		}
+		n++
+		b = appendString(b, e.key)
+		b = append(b, ':')
+		b = appendString(b, e.msg)
+	}
+	b = append(b, `},"total":`...)
+	if v := sh.cols[p.total].get(r); v.k == kNum {
+		b = appendFloat(b, v.n)
+	} else {
+		b = append(b, "null"...)
+	}
+	b = append(b, `,"grade":`...)
+	if v := sh.cols[p.grade].get(r); v.k == kStr {
+		b = appendString(b, v.s)
+	} else {
+		b = append(b, "null"...)
+	}
+	for _, c := range []struct {
+		key string
+		id  int
+	}{{`,"rank":`, p.rank}, {`,"group_rank":`, p.groupRank}} {
+		b = append(b, c.key...)
+		if v := sh.cols[c.id].get(r); v.k == kNum {
+			b = strconv.AppendInt(b, int64(int(v.n)), 10)
+		} else {
+			b = append(b, "null"...)
+		}
+	}
+	if sh.vetoed(r) {
+		b = append(b, `,"vetoed":true`...)
+	}
+	return append(b, '}'), nil
 }

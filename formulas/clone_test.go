@@ -2,13 +2,16 @@ package formulas
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"os"
 	"reflect"
 	"sync"
 	"testing"
+	"time"
 )
 
 // TestCloneIsolates changes a clone of a sheet while the original is read concurrently (run
@@ -70,25 +73,53 @@ func TestCloneIsolates(t *testing.T) {
 	}
 }
 
-// TestSheetAppendResultsJSON: the sheet writes the same JSON as its results do.
+// TestSheetAppendResultsJSON: the sheet writes the same JSON as its results do — on the
+// benchmark rubric with a wrongly typed value (an error cell), a removed one (nulls, missing)
+// and on the golden sheet (veto, texts, ties).
 func TestSheetAppendResultsJSON(t *testing.T) {
-	sh := mustBenchProgram(t).Evaluate(benchRows(genUnits(50)))
-	want, err := AppendResultsJSON(nil, sh.Results())
+	rows := benchRows(genUnits(50))
+	rows[3].Values["cases_a"] = "many"
+	delete(rows[4].Values, "actual_res")
+	rows[5].Values["bonus_pts"] = true
+	sheets := []*Sheet{mustBenchProgram(t).Evaluate(rows)}
+	text, err := os.ReadFile("testdata/sheet_mini.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := sh.AppendResultsJSON(nil, 0)
+	var c sheetCase
+	if err := json.Unmarshal(text, &c); err != nil {
+		t.Fatal(err)
+	}
+	p, _, err := Compile(&c.Scheme)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("got %.200s\nwant %.200s", got, want)
-	}
-	if _, err := sh.AppendResultsJSON(nil, len(want)-100); !errors.Is(err, ErrTooLarge) {
-		t.Errorf("past the limit: %v", err)
-	}
-	if _, err := sh.AppendResultsJSON(nil, len(want)); err != nil {
-		t.Errorf("at the limit: %v", err)
+	sheets = append(sheets, p.Evaluate(c.Rows))
+	for k, sh := range sheets {
+		want, err := AppendResultsJSON(nil, sh.Results())
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := sh.AppendResultsJSON(nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			i := 0
+			for i < min(len(got), len(want)) && got[i] == want[i] {
+				i++
+			}
+			t.Errorf("sheet %d differs at byte %d:\n got …%.300s\nwant …%.300s", k, i, got[max(0, i-100):], want[max(0, i-100):])
+		}
+		if k == 0 && !bytes.Contains(got, []byte(`"errors":{"cases_a":`)) {
+			t.Errorf("no error cell in %.500s", got)
+		}
+		if _, err := sh.AppendResultsJSON(nil, len(want)-100); !errors.Is(err, ErrTooLarge) {
+			t.Errorf("past the limit: %v", err)
+		}
+		if _, err := sh.AppendResultsJSON(nil, len(want)); err != nil {
+			t.Errorf("at the limit: %v", err)
+		}
 	}
 }
 
@@ -108,6 +139,34 @@ func BenchmarkClone(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkSheetJSON writes the whole sheet's JSON straight from the columns and, in the same
+// run, through a Result per unit (the way before); old/new is the ratio of their times.
+func BenchmarkSheetJSON(b *testing.B) {
+	p := mustBenchProgram(b)
+	for _, n := range []int{10000, 100000} {
+		sh := p.Evaluate(benchRows(genUnits(n)))
+		b.Run(fmt.Sprintf("units=%d", n), func(b *testing.B) {
+			start := time.Now()
+			for i := 0; i < b.N; i++ {
+				if _, err := sh.AppendResultsJSON(nil, 0); err != nil {
+					b.Fatal(err)
+				}
+			}
+			direct := time.Since(start)
+			b.StopTimer()
+			start = time.Now()
+			for i := 0; i < b.N; i++ {
+				if _, err := AppendResultsJSON(nil, sh.Results()); err != nil {
+					b.Fatal(err)
+				}
+			}
+			old := time.Since(start)
+			b.ReportMetric(float64(old.Nanoseconds())/float64(b.N)/1e6, "old-ms/op")
+			b.ReportMetric(float64(old)/float64(direct), "old/new")
 		})
 	}
 }
