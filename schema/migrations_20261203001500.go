@@ -8,12 +8,12 @@ import (
 	"github.com/uptrace/bun/migrate"
 )
 
-// The migration history_data_version: value_history.data_version, the data version a change of
+// The migration history_dv: value_history.data_version, the data version a change of
 // values made, and an index to read the changes after a version in order. With them a process
 // that holds a sheet evaluated at data version v brings it up to date by applying the changes
 // after v instead of evaluating the sheet again (Store.ValueChanges).
 func migrationHistoryDataVersion() migrate.Migration {
-	return migrate.Migration{Name: "20261203001500", Comment: "history_data_version",
+	return migrate.Migration{Name: "20261203001500", Comment: "history_dv",
 		Up: txMigration(addHistoryDataVersion), Down: txMigration(dropHistoryDataVersion)}
 }
 
