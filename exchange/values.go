@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"math"
 	"path"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 	"golang.org/x/text/width"
 
 	"github.com/rubric-dev/rubric/formulas"
+	"github.com/rubric-dev/rubric/i18n"
 	"github.com/rubric-dev/rubric/schema"
 )
 
@@ -262,7 +262,7 @@ func (im *importer) sparseRow(n int, cells []sheetCell) {
 				if !im.unheaded[c.col] {
 					im.unheaded[c.col] = true
 					im.add(Problem{Row: n, Column: im.column(c.col), Value: strings.TrimSpace(c.text),
-						Message: "a value in a column without a header: the column matches no metric"})
+						msg: i18n.M("a value in a column without a header: the column matches no metric")})
 				}
 			}
 			continue
@@ -311,7 +311,7 @@ func (im *importer) row(n int, cells []string) {
 // filled-in template, and reading on would only cost time (5 million rows of one cell each).
 func (im *importer) countRow(n int) bool {
 	if im.dataRows++; im.dataRows > len(im.units)+MaxProblems {
-		im.add(Problem{Row: n, Message: fmt.Sprintf("more than %d rows of values: the scheme has %d units; the rest of the sheet was not read",
+		im.add(Problem{Row: n, msg: i18n.M("more than %d rows of values: the scheme has %d units; the rest of the sheet was not read",
 			len(im.units)+MaxProblems, len(im.units))})
 		im.stop = true
 		return false
@@ -393,20 +393,20 @@ func (im *importer) resolve(head, codes []string) {
 		}
 		im.headed[j] = true
 		m, msg := im.match(code, title)
-		if msg != "" && (ignoredHeads[norm(title)] || ignoredHeads[norm(code)]) {
+		if !msg.IsZero() && (ignoredHeads[norm(title)] || ignoredHeads[norm(code)]) {
 			continue // 序号, 组别: a metric of that name would have matched
 		}
 		text := strings.TrimSpace(title)
 		if text == "" {
 			text = strings.TrimSpace(code)
 		}
-		if msg != "" {
-			im.add(Problem{Row: im.headRow, Column: im.column(j), Value: text, Message: msg})
+		if !msg.IsZero() {
+			im.add(Problem{Row: im.headRow, Column: im.column(j), Value: text, msg: msg})
 			continue
 		}
 		if prev, dup := first[m]; dup {
 			im.add(Problem{Row: im.headRow, Column: im.column(j), Metric: im.scheme.Metrics[m].Code, Value: text,
-				Message: fmt.Sprintf("column %q repeats metric %s, already in column %s", text, im.scheme.Metrics[m].Code, im.column(prev))})
+				msg: i18n.M("column %q repeats metric %s, already in column %s", text, im.scheme.Metrics[m].Code, im.column(prev))})
 			continue
 		}
 		first[m] = j
@@ -415,34 +415,34 @@ func (im *importer) resolve(head, codes []string) {
 }
 
 // match finds the metric of a column from its code (the row of codes) or its title.
-func (im *importer) match(code, title string) (int, string) {
+func (im *importer) match(code, title string) (int, i18n.Message) {
 	code, title = unguard(strings.TrimSpace(code)), unguard(strings.TrimSpace(title))
 	for _, h := range []string{code, title} {
 		if h == "" {
 			continue
 		}
 		if m, ok := im.codes[strings.ToLower(strings.TrimSpace(width.Narrow.String(h)))]; ok {
-			return m, ""
+			return m, i18n.Message{}
 		}
 	}
 	for _, h := range []string{code, title} {
 		ms := im.titles[norm(h)]
 		switch {
 		case len(ms) == 1:
-			return ms[0], ""
+			return ms[0], i18n.Message{}
 		case len(ms) > 1:
 			codes := make([]string, len(ms))
 			for i, m := range ms {
 				codes[i] = im.scheme.Metrics[m].Code
 			}
-			return -1, fmt.Sprintf("column %q matches several metrics (%s): use the metric code", strings.TrimSpace(h), strings.Join(codes, ", "))
+			return -1, i18n.M("column %q matches several metrics (%s): use the metric code", strings.TrimSpace(h), strings.Join(codes, ", "))
 		}
 	}
 	text := strings.TrimSpace(title)
 	if text == "" {
 		text = strings.TrimSpace(code)
 	}
-	return -1, fmt.Sprintf("unknown column %q: not a metric code or title of the scheme", text)
+	return -1, i18n.M("unknown column %q: not a metric code or title of the scheme", text)
 }
 
 func cell(cells []string, j int) string {
@@ -467,7 +467,7 @@ func (im *importer) data(n int, cells []string) {
 		case !im.unheaded[j]:
 			im.unheaded[j] = true
 			im.add(Problem{Row: n, Column: im.column(j), Value: strings.TrimSpace(c),
-				Message: "a value in a column without a header: the column matches no metric"})
+				msg: i18n.M("a value in a column without a header: the column matches no metric")})
 		}
 	}
 	unit, ok := im.unit(n, cells, hasValues)
@@ -481,8 +481,8 @@ func (im *importer) data(n int, cells []string) {
 		}
 		m := &im.scheme.Metrics[im.metricOf[j]]
 		v, msg := parseValue(m, text)
-		if msg != "" {
-			im.add(Problem{Row: n, Column: im.column(j), Metric: m.Code, Unit: unit, Value: text, Message: msg})
+		if !msg.IsZero() {
+			im.add(Problem{Row: n, Column: im.column(j), Metric: m.Code, Unit: unit, Value: text, msg: msg})
 			continue
 		}
 		if ok {
@@ -513,7 +513,7 @@ func (im *importer) unit(n int, cells []string, hasValues bool) (string, bool) {
 		}
 		if im.units[unit] == nil {
 			im.add(Problem{Row: n, Column: im.column(im.unitCol), Unit: code, Value: code,
-				Message: fmt.Sprintf("unknown unit %q: not on the scheme's roster", code)})
+				msg: i18n.M("unknown unit %q: not on the scheme's roster", code)})
 			return code, false
 		}
 	case name != "":
@@ -521,11 +521,11 @@ func (im *importer) unit(n int, cells []string, hasValues bool) (string, bool) {
 		switch {
 		case len(codes) == 0:
 			im.add(Problem{Row: n, Column: im.column(im.nameCol), Unit: name, Value: name,
-				Message: fmt.Sprintf("unknown unit %q: no unit on the scheme's roster has this name", name)})
+				msg: i18n.M("unknown unit %q: no unit on the scheme's roster has this name", name)})
 			return name, false
 		case len(codes) > 1:
 			im.add(Problem{Row: n, Column: im.column(im.nameCol), Unit: name, Value: name,
-				Message: fmt.Sprintf("unit name %q is ambiguous (%s): give the unit code", name, strings.Join(codes, ", "))})
+				msg: i18n.M("unit name %q is ambiguous (%s): give the unit code", name, strings.Join(codes, ", "))})
 			return name, false
 		}
 		unit = codes[0]
@@ -535,7 +535,7 @@ func (im *importer) unit(n int, cells []string, hasValues bool) (string, bool) {
 			if col < 0 {
 				col = im.nameCol
 			}
-			im.add(Problem{Row: n, Column: im.column(col), Message: "a row with values but no unit code"})
+			im.add(Problem{Row: n, Column: im.column(col), msg: i18n.M("a row with values but no unit code")})
 		}
 		return "", false
 	}
@@ -545,7 +545,7 @@ func (im *importer) unit(n int, cells []string, hasValues bool) (string, bool) {
 			col = im.nameCol
 		}
 		im.add(Problem{Row: n, Column: im.column(col), Unit: unit, Value: cell(cells, col),
-			Message: fmt.Sprintf("unit %q appears twice: first in row %d", unit, first)})
+			msg: i18n.M("unit %q appears twice: first in row %d", unit, first)})
 		return unit, false
 	}
 	im.seen[unit] = n
@@ -554,7 +554,7 @@ func (im *importer) unit(n int, cells []string, hasValues bool) (string, bool) {
 
 // parseValue reads the text of a cell as a value of metric m and validates it. msg says what
 // is wrong, "" if nothing.
-func parseValue(m *formulas.Metric, text string) (any, string) {
+func parseValue(m *formulas.Metric, text string) (any, i18n.Message) {
 	var v any
 	switch m.Type {
 	case formulas.TypeNumber, formulas.TypeInteger:
@@ -562,9 +562,9 @@ func parseValue(m *formulas.Metric, text string) (any, string) {
 		x, ok := parseNumber(narrow, percent)
 		if !ok {
 			if m.Type == formulas.TypeInteger {
-				return nil, fmt.Sprintf("expected a whole number, got %q", text)
+				return nil, i18n.M("expected a whole number, got %q", text)
 			}
-			return nil, fmt.Sprintf("expected a number, got %q", text)
+			return nil, i18n.M("expected a number, got %q", text)
 		}
 		v = x
 		if math.Abs(x) >= 1<<53 {
@@ -580,18 +580,30 @@ func parseValue(m *formulas.Metric, text string) (any, string) {
 		case no, "false", "0":
 			v = false
 		default:
-			return nil, fmt.Sprintf("expected %s or %s (or true/false, 1/0), got %q", yes, no, text)
+			return nil, i18n.M("expected %s or %s (or true/false, 1/0), got %q", yes, no, text)
 		}
 	default:
 		text = unguard(text) // the apostrophe safeText put before a formula character
 		v = text
 	}
+	if x, ok := v.(float64); ok {
+		// The bounds are checked here too, so that their problem is in the catalogue.
+		switch {
+		case m.Min != nil && x < *m.Min:
+			return nil, i18n.M("%s is below the minimum %s", plainNumber(x), plainNumber(*m.Min))
+		case m.Max != nil && x > *m.Max:
+			return nil, i18n.M("%s is above the maximum %s", plainNumber(x), plainNumber(*m.Max))
+		}
+	}
 	out, err := schema.ValidateValue(*m, v)
 	if err != nil {
-		return nil, strings.TrimPrefix(schema.ErrorMessage(err), m.Code+": ")
+		return nil, i18n.M("%s", strings.TrimPrefix(schema.ErrorMessage(err), m.Code+": "))
 	}
-	return out, ""
+	return out, i18n.Message{}
 }
+
+// plainNumber writes x as the schema's messages do: shortest form, no exponent.
+func plainNumber(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 
 // result is the values read, or the error listing every problem.
 func (im *importer) result() (map[string]map[string]any, error) {
@@ -599,17 +611,17 @@ func (im *importer) result() (map[string]map[string]any, error) {
 		return im.out, nil
 	}
 	if im.more > 0 {
-		more := "and 1 more problem"
+		more := i18n.M("and 1 more problem")
 		if im.more > 1 {
-			more = fmt.Sprintf("and %d more problems", im.more)
+			more = i18n.M("and %d more problems", im.more)
 		}
-		im.problems = append(im.problems, Problem{Message: more})
+		im.problems = append(im.problems, Problem{msg: more})
 	}
 	return nil, newImportError(im.format, im.problems)
 }
 
 // noHeader is the problem of a sheet without a header row.
 func noHeader() Problem {
-	return Problem{Message: fmt.Sprintf("no header row: none of the first %d rows has a column %s (or %s) or %s (or %s) beside another column",
+	return Problem{msg: i18n.M("no header row: none of the first %d rows has a column %s (or %s) or %s (or %s) beside another column",
 		headerSearch, unitCodeTitle, unitCodeCode, unitNameTitle, unitNameCode)}
 }

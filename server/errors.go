@@ -161,6 +161,10 @@ func (a *api) handleError(c *fiber.Ctx, err error) error {
 	}
 	c.Status(p.Status)
 	c.Set(fiber.HeaderContentType, problemContentType)
+	// Headers a handler set before it failed describe an answer that is not sent.
+	for _, h := range []string{fiber.HeaderETag, fiber.HeaderLocation, fiber.HeaderContentDisposition, headerCache} {
+		c.Response().Header.Del(h)
+	}
 	return c.Send(body)
 }
 

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -149,7 +150,12 @@ func (a *api) importValues(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	lang := langOf(c)
 	res, err := ImportValues(c.UserContext(), a.store, c.Params("code"), layer, up.data, up.name, up.contentType, dryRun, who(c))
+	var ie *exchange.ImportError
+	if errors.As(err, &ie) {
+		return ie.In(lang) // the problems in the clerk's language
+	}
 	if err != nil {
 		return err
 	}
