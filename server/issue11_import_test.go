@@ -2,9 +2,9 @@ package server_test
 
 import (
 	"archive/zip"
-	"compress/flate"
 	"bufio"
 	"bytes"
+	"compress/flate"
 	"context"
 	"fmt"
 	"io"
