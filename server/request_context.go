@@ -35,7 +35,9 @@ func (a *api) requestContext(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeoutCause(context.Background(), requestTimeout, context.DeadlineExceeded)
 	ctx, cancelCause := context.WithCancelCause(ctx)
 	w := &watch{rc: c.Context(), conn: c.Context().Conn(), cancel: cancelCause}
+	w.mu.Lock() // check, which may run before AfterFunc returns, reads the timer
 	w.timer = time.AfterFunc(watchInterval, w.check)
+	w.mu.Unlock()
 	c.SetUserContext(ctx)
 	defer func() {
 		w.stop()
