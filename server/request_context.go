@@ -35,7 +35,8 @@ func (a *api) requestContext(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeoutCause(context.Background(), requestTimeout, context.DeadlineExceeded)
 	ctx, cancelCause := context.WithCancelCause(ctx)
 	w := &watch{rc: c.Context(), conn: c.Context().Conn(), cancel: cancelCause}
-	w.mu.Lock() // check, which may run before AfterFunc returns, reads the timer
+	// Under w.mu: the timer may fire before AfterFunc returns, and check reads w.timer.
+	w.mu.Lock()
 	w.timer = time.AfterFunc(watchInterval, w.check)
 	w.mu.Unlock()
 	c.SetUserContext(ctx)
