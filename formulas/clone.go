@@ -65,6 +65,22 @@ var ErrTooLarge = errors.New("formulas: the sheet's JSON passes the limit")
 // (limit > 0) it stops with ErrTooLarge: memory stays bounded by the limit and one row.
 func (sh *Sheet) AppendResultsJSON(b []byte, limit int) ([]byte, error) {
 	b = append(b, '[')
+	if sh.text > 1<<20 {
+		// Rows of computed text vary in length: the first row says nothing of the rest. The
+		// rows are measured first, one at a time in a scratch buffer, and room made for them.
+		size := len(sh.units) + 1
+		var scratch []byte
+		for r := range sh.units {
+			var err error
+			if scratch, err = sh.appendRowJSON(scratch[:0], r); err != nil {
+				return nil, err
+			}
+			if size += len(scratch); limit > 0 && len(b)+size > limit {
+				return nil, ErrTooLarge
+			}
+		}
+		b = slices.Grow(b, size)
+	}
 	for r := range sh.units {
 		if r > 0 {
 			b = append(b, ',')
@@ -77,7 +93,7 @@ func (sh *Sheet) AppendResultsJSON(b []byte, limit int) ([]byte, error) {
 		if limit > 0 && len(b) > limit {
 			return nil, ErrTooLarge
 		}
-		if r == 0 {
+		if r == 0 && sh.text <= 1<<20 {
 			more := (len(b)-start+1)*(len(sh.units)-1)*21/20 + 64
 			if limit > 0 {
 				more = min(more, limit-len(b)+64)
@@ -194,3 +210,6 @@ func (sh *Sheet) appendRowJSON(b []byte, r int) ([]byte, error) {
 	}
 	return append(b, '}'), nil
 }
+
+// TextBytes is how many bytes of text the sheet's computed cells hold (at most MaxSheetText).
+func (sh *Sheet) TextBytes() int { return sh.text }

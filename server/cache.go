@@ -249,6 +249,12 @@ func (e *sheetEntry) view(rows []formulas.Result) sheetView {
 // the sheet (holding every row's Result at once would cost more memory than the sheet).
 func (e *sheetEntry) fullJSON() ([]byte, error) {
 	e.jsonOnce.Do(func() {
+		if e.sheet.TextBytes() > 1<<20 {
+			// Rows of large computed texts: the encoding sized exactly from the results
+			// (issue 11's answer budget) holds less than one estimated from the rows.
+			e.json, e.jsonErr = sheetJSON(e.view(e.sheet.Results()))
+			return
+		}
 		e.json, e.jsonErr = e.sheetJSON()
 	})
 	return e.json, e.jsonErr

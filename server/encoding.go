@@ -20,11 +20,10 @@ type encodedBodies struct {
 
 // gzipped returns body compressed with gzip, compressing it on the first call only, or nil
 // when gzip does not pay: the output may take at most a quarter of the body (the sheet's JSON
-// takes about an eighth), in a buffer allocated once, so compressing costs at most a quarter
-// of the answer's size in memory, never a buffer grown by doubling.
+// takes about an eighth), so compressing costs a bounded part of the answer's size in memory.
 func (eb *encodedBodies) gzipped(body []byte) ([]byte, error) {
 	eb.gzipOnce.Do(func() {
-		out := &cappedBuffer{b: make([]byte, 0, len(body)/4+4096)}
+		out := &cappedBuffer{b: make([]byte, 0, len(body)/16+4096), max: len(body)/4 + 4096}
 		// BestSpeed: the sheet's JSON is repetitive, level 1 already shrinks it about
 		// eightfold at several times the speed of the default level.
 		w, err := gzip.NewWriterLevel(out, gzip.BestSpeed)
@@ -49,11 +48,14 @@ func (eb *encodedBodies) gzipped(body []byte) ([]byte, error) {
 // errCapped is the error of a write past a cappedBuffer's capacity.
 var errCapped = errors.New("server: compressed answer over its budget")
 
-// cappedBuffer collects bytes up to its capacity and refuses more.
-type cappedBuffer struct{ b []byte }
+// cappedBuffer collects bytes up to max and refuses more.
+type cappedBuffer struct {
+	b   []byte
+	max int
+}
 
 func (c *cappedBuffer) Write(p []byte) (int, error) {
-	if len(c.b)+len(p) > cap(c.b) {
+	if len(c.b)+len(p) > c.max {
 		return 0, errCapped
 	}
 	c.b = append(c.b, p...)

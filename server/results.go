@@ -101,7 +101,9 @@ func (a *api) getResults(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-	return sendEncoded(c, data, &e.encoded, gz)
+	// A sheet of large computed texts is sent plain: compressing it would add to what its
+	// answer may make the server hold (the answer budget of issue 11).
+	return sendEncoded(c, data, &e.encoded, gz && e.sheet.TextBytes() <= 1<<20)
 }
 
 func (a *api) getUnitResult(c *fiber.Ctx) error {
