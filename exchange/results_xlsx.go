@@ -22,11 +22,12 @@ type Meta struct {
 	Stamp     *Stamp    // the publication the results are, if they are one
 }
 
-// Sheets of an exported results workbook.
+// Sheets of an exported results workbook, named in Chinese for the offices that print them:
+// the results (考核结果), the cells that could not be computed (错误) and the formulas (计分公式).
 const (
-	SheetResults  = "results"
-	SheetErrors   = "errors"
-	SheetFormulas = "formulas"
+	SheetResults  = "考核结果"
+	SheetErrors   = "错误"
+	SheetFormulas = "计分公式"
 )
 
 // headerRows is the number of header rows of the results sheet.
