@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -171,8 +170,7 @@ func (m *Main) Close() error {
 // runServe runs `rubric serve` until ctx is done (SIGINT, SIGTERM) or serving fails.
 func runServe(ctx context.Context, args []string, stderr io.Writer, getenv func(string) string) error {
 	m := NewMain()
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("serve", stderr)
 	fs.StringVar(&m.Addr, "addr", envOr(getenv, "RUBRIC_ADDR", DefaultAddr), "address to listen on (env RUBRIC_ADDR)")
 	fs.StringVar(&m.DB, "db", envOr(getenv, "RUBRIC_DB", schema.DefaultDSN), "SQLite file or postgres:// URL (env RUBRIC_DB)")
 	noSeed := fs.Bool("no-seed", false, "do not load the seed schemes into an empty database")
