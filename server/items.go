@@ -185,6 +185,9 @@ func (a *api) deleteItem(c *fiber.Ctx) error {
 		if !ok {
 			return notFound("item", item, code)
 		}
+		if err := refuseUsed(s, "item", item); err != nil {
+			return err
+		}
 		*ref.siblings = slices.Delete(*ref.siblings, ref.index, ref.index+1)
 		return nil
 	}, who(c), c.Query("message"), ifMatch(c).options()...)
