@@ -35,7 +35,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if err != nil {
 		return err
 	}
-	store, err := schema.Open(ctx, *db)
+	store, err := schema.OpenWith(ctx, *db, schema.Options{MustExist: true})
 	if err != nil {
 		return err
 	}

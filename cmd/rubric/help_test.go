@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -57,5 +58,39 @@ func TestIssue13ErrorsWithoutPackages(t *testing.T) {
 	code, _, stderr := runCmdEnv(t, map[string]string{"RUBRIC_DB": db}, "token", "revoke", "nobody")
 	if code != 1 || strings.Contains(stderr, "schema:") || !strings.HasPrefix(stderr, "rubric: ") {
 		t.Errorf("token revoke nobody: exit %d, %q", code, stderr)
+	}
+}
+
+// TestIssue13MistypedDatabase: a command that reads or changes what is in the database refuses
+// an SQLite file that does not exist rather than creating an empty one, and a command on a
+// database that needs no migration leaves no <database>-migrate file behind.
+func TestIssue13MistypedDatabase(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "rubirc.db")
+	csv := filepath.Join(dir, "f.csv")
+	if err := os.WriteFile(csv, []byte("unit,res_actual\ndingyan,1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"export", rugao}, {"token", "list"}, {"token", "revoke", "x"}, {"template", rugao}, {"import", rugao, csv}} {
+		code, _, stderr := runCmdEnv(t, map[string]string{"RUBRIC_DB": missing}, args...)
+		if code != 1 || !strings.Contains(stderr, "rubric: no database file "+missing) {
+			t.Errorf("%s: exit %d, %q", strings.Join(args, " "), code, stderr)
+		}
+		if _, err := os.Stat(missing); err == nil {
+			t.Fatalf("%s created %s", strings.Join(args, " "), missing)
+		}
+	}
+	db := filepath.Join(dir, "rubric.db")
+	if code, _, stderr := runCmdEnv(t, map[string]string{"RUBRIC_DB": db}, "seed"); code != 0 {
+		t.Fatalf("seed: exit %d, %s", code, stderr)
+	}
+	os.Remove(db + "-migrate") // the seed migrated the new file under the lock
+	for _, args := range [][]string{{"token", "list"}, {"export", rugao, "-format", "json"}} {
+		if code, _, stderr := runCmdEnv(t, map[string]string{"RUBRIC_DB": db}, args...); code != 0 {
+			t.Fatalf("%s: exit %d, %s", strings.Join(args, " "), code, stderr)
+		}
+		if _, err := os.Stat(db + "-migrate"); err == nil {
+			t.Errorf("%s left %s-migrate", strings.Join(args, " "), db)
+		}
 	}
 }

@@ -81,7 +81,7 @@ func tokenList(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if len(rest) > 0 {
 		return usageError("token list takes no arguments, got %q", rest)
 	}
-	store, err := schema.Open(ctx, *db)
+	store, err := schema.OpenWith(ctx, *db, schema.Options{MustExist: true})
 	if err != nil {
 		return err
 	}
@@ -117,7 +117,7 @@ func tokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	if len(rest) != 1 {
 		return usageError("token revoke takes one token name, got %q", rest)
 	}
-	store, err := schema.Open(ctx, *db)
+	store, err := schema.OpenWith(ctx, *db, schema.Options{MustExist: true})
 	if err != nil {
 		return err
 	}
