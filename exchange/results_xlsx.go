@@ -195,8 +195,8 @@ func (b *resultsBook) header(sw *excelize.StreamWriter) error {
 	lines1, lines2 := 1, 1
 	for i := 0; i < len(b.cols); i++ {
 		c := &b.cols[i]
-		switch {
-		case c.top == i: // a top-level category: its title over its span, 小计 below
+		switch c.top {
+		case i: // a top-level category: its title over its span, 小计 below
 			end := i
 			for end+1 < len(b.cols) && b.cols[end+1].top == i {
 				end++

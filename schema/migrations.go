@@ -107,7 +107,7 @@ func (s *Store) lockMigrations(ctx context.Context) (unlock func(), err error) {
 		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_unlock(?)", migrationLock); err != nil {
 			// The session might still hold the lock: close the connection instead of
 			// returning it to the pool, which ends the session and releases the lock.
-			conn.Raw(func(any) error { return driver.ErrBadConn })
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
 		conn.Close()
 	}, nil

@@ -388,7 +388,6 @@ func TestConsole(t *testing.T) {
 		t.Errorf("no 石庄镇 in the frozen column")
 	}
 
-
 	// Search by name, filter by group.
 	p.fill("#search", "石庄")
 	p.waitJS(`document.querySelectorAll(".ag-cell[col-id='total|final']").length === 1`, "one row for 石庄")

@@ -94,7 +94,9 @@ func migrateStatus(ctx context.Context, dsn string, stdout io.Writer) error {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", m.Name, m.Comment, state)
 	}
-	tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
 	if pending > 0 {
 		fmt.Fprintf(stdout, "%d pending: run rubric migrate up (rubric serve also applies them when it starts)\n", pending)
 	} else {

@@ -71,7 +71,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Seed {
 		created, err := seedFirstStart(ctx, store)
 		if err != nil {
-			m.Close()
+			_ = m.Close() // the error returned is the one to report
 			return err
 		}
 		if len(created) > 0 {
@@ -79,14 +79,14 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	if err := m.bootstrap(ctx); err != nil {
-		m.Close()
+		_ = m.Close() // the error returned is the one to report
 		return err
 	}
 	m.app = server.New(store, server.Config{Logger: m.Logger, Version: version, ImportLimit: m.ImportLimit,
 		RateLimit: m.RateLimit, CORSOrigins: m.CORSOrigins})
 	ln, err := net.Listen("tcp", m.Addr)
 	if err != nil {
-		m.Close()
+		_ = m.Close() // the error returned is the one to report
 		return fmt.Errorf("listen on %s: %w", m.Addr, err)
 	}
 	m.ln = ln
@@ -213,7 +213,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, getenv func(
 	case <-ctx.Done():
 		logger.Info("shutting down")
 	case err := <-m.Done():
-		m.Close()
+		_ = m.Close() // the error returned is the one to report
 		return fmt.Errorf("serve: %w", err)
 	}
 	if err := m.Close(); err != nil {
