@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"math"
 	"path"
@@ -72,17 +73,26 @@ func set(words ...string) map[string]bool {
 // belongs, a fraction where a whole number does, a number out of range, a boolean that is not
 // one. A file that cannot be read at all is one such problem.
 func ReadValues(data []byte, filename, contentType string, s *formulas.Scheme, units []formulas.Unit) (map[string]map[string]any, error) {
+	return ReadValuesContext(context.Background(), data, filename, contentType, s, units)
+}
+
+// ReadValuesContext is ReadValues stopped by ctx: once ctx is done (the client went away, the
+// request timed out, the server shuts down) the reading stops and ctx's error is returned.
+// The work is bounded by the file as it is, not by what a spreadsheet would make of it: the
+// cells an XLSX row holds (never padded to its last column) and, past the header, at most as
+// many non-blank rows as the scheme has units and MaxProblems more (issue 11).
+func ReadValuesContext(ctx context.Context, data []byte, filename, contentType string, s *formulas.Scheme, units []formulas.Unit) (map[string]map[string]any, error) {
 	switch {
 	case len(bytes.TrimSpace(data)) == 0:
 		return nil, fileProblem(formatOf(filename, contentType), "the file is empty")
 	case bytes.HasPrefix(data, zipMagic):
-		return readXLSX(data, s, units)
+		return readXLSX(ctx, data, s, units)
 	case bytes.HasPrefix(data, oleMagic):
 		return nil, fileProblem("xlsx", "this is an old .xls workbook or a password-protected one: save it as .xlsx without a password, or as CSV")
 	case formatOf(filename, contentType) == "xlsx":
 		return nil, fileProblem("xlsx", "the file is named or sent as XLSX but is not a zip archive: it may be truncated, or not a workbook")
 	}
-	return readCSV(data, s, units)
+	return readCSV(ctx, data, s, units)
 }
 
 // formatOf is the format a file's name or content type claims: "xlsx" or "csv".
@@ -122,11 +132,21 @@ type importer struct {
 	unheaded map[int]bool   // columns without a heading whose value was reported
 	seen     map[string]int // unit code → the row it was first in
 	out      map[string]map[string]any
+
+	ctx      context.Context // stops the reading
+	dataRows int             // non-blank rows after the header
+	stop     bool            // too many rows: the reading stopped
+	cells    int             // cells handed to row: the work done
+	dense    []string        // sparseRow's row, reused
 }
 
-func newImporter(format string, s *formulas.Scheme, units []formulas.Unit) *importer {
+// maxHeaderColumns is the widest header row an import looks for: a scheme's columns and a few
+// for the unit, name, group and number columns.
+const maxHeaderColumns = formulas.MaxColumns + 16
+
+func newImporter(ctx context.Context, format string, s *formulas.Scheme, units []formulas.Unit) *importer {
 	im := &importer{
-		format: format, scheme: s,
+		ctx: ctx, format: format, scheme: s,
 		units: make(map[string]*formulas.Unit, len(units)), names: map[string][]string{},
 		codes: map[string]int{}, titles: map[string][]int{},
 		unitCol: -1, nameCol: -1, unheaded: map[int]bool{}, seen: map[string]int{},
@@ -215,8 +235,54 @@ func (im *importer) found() bool { return im.head != nil || im.resolved }
 // gaveUp reports whether too many rows went by without a header row.
 func (im *importer) gaveUp() bool { return !im.found() && im.rows >= headerSearch }
 
+// stopped reports whether the reading must stop: the context is done, or the sheet has more
+// non-blank rows than a filled-in template of the scheme can have.
+func (im *importer) stopped() bool { return im.stop || im.ctx.Err() != nil }
+
+// sparseRow takes the next row of a sheet as the cells it holds: it is made a row of at most
+// the columns the importer can use (the header's, or maxHeaderColumns while the header is
+// looked for), and a value beyond them is reported as a value without a header.
+func (im *importer) sparseRow(n int, cells []sheetCell) {
+	if len(cells) == 0 {
+		return
+	}
+	if im.head != nil && !im.resolved && cells[0].col >= maxHeaderColumns && strings.TrimSpace(cells[0].text) != "" {
+		im.resolve(im.head, nil) // a row of values after the header, all beyond its columns
+	}
+	width := maxHeaderColumns
+	if im.resolved {
+		width = len(im.metricOf)
+	}
+	dense := im.dense[:0]
+	outside := false // a value beyond the columns: the row is not blank
+	for _, c := range cells {
+		if c.col >= width {
+			if im.resolved && strings.TrimSpace(c.text) != "" {
+				outside = true
+				if !im.unheaded[c.col] {
+					im.unheaded[c.col] = true
+					im.add(Problem{Row: n, Column: im.column(c.col), Value: strings.TrimSpace(c.text),
+						msg: i18n.M("a value in a column without a header: the column matches no metric")})
+				}
+			}
+			continue
+		}
+		for len(dense) < c.col {
+			dense = append(dense, "")
+		}
+		dense = append(dense, c.text)
+	}
+	im.dense = dense
+	if outside && blank(dense) {
+		im.countRow(n)
+		return
+	}
+	im.row(n, dense)
+}
+
 // row takes the next row of the sheet; n is its 1-based number.
 func (im *importer) row(n int, cells []string) {
+	im.cells += len(cells)
 	if blank(cells) {
 		return
 	}
@@ -234,7 +300,23 @@ func (im *importer) row(n int, cells []string) {
 		}
 		im.resolve(im.head, nil)
 	}
+	if !im.countRow(n) {
+		return
+	}
 	im.data(n, cells)
+}
+
+// countRow counts a non-blank row after the header; false when there are too many. Each row
+// of values names a unit of its own: a sheet with many more rows than units is not a
+// filled-in template, and reading on would only cost time (5 million rows of one cell each).
+func (im *importer) countRow(n int) bool {
+	if im.dataRows++; im.dataRows > len(im.units)+MaxProblems {
+		im.add(Problem{Row: n, msg: i18n.M("more than %d rows of values: the scheme has %d units; the rest of the sheet was not read",
+			len(im.units)+MaxProblems, len(im.units))})
+		im.stop = true
+		return false
+	}
+	return true
 }
 
 // finish ends the sheet: the columns are resolved even when the header was the last row.

@@ -60,6 +60,11 @@ var accessRules = map[string]Rule{
 	"POST /api/v1/tokens":          RuleAdmin,
 	"DELETE /api/v1/tokens/{name}": RuleAdmin,
 
+	"POST /api/v1/webhooks":                RuleAdmin,
+	"GET /api/v1/webhooks":                 RuleAdmin,
+	"GET /api/v1/webhooks/{id}/deliveries": RuleAdmin,
+	"POST /api/v1/webhooks/{id}/ping":      RuleAdmin,
+
 	"GET /api/v1/schemes":                RuleSchemes,
 	"POST /api/v1/schemes":               RuleAdmin,
 	"GET /api/v1/schemes/{code}":         RuleRead,

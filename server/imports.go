@@ -53,7 +53,7 @@ func ImportValues(ctx context.Context, store *schema.Store, code, layer string, 
 	for i := range rows {
 		units[i] = rows[i].Unit
 	}
-	values, err := exchange.ReadValues(data, filename, contentType, scheme, units)
+	values, err := exchange.ReadValuesContext(ctx, data, filename, contentType, scheme, units)
 	if err != nil {
 		return nil, err
 	}

@@ -111,7 +111,7 @@ func New(store *schema.Store, cfg Config) *fiber.App {
 	case cfg.RateLimit > 0:
 		a.limiter = newRateLimiter(cfg.RateLimit, a.now)
 	}
-	app.Use(a.requestID, a.logRequests, a.recoverPanics, a.refuseControlQuery)
+	app.Use(a.requestID, a.logRequests, a.recoverPanics, a.requestContext, a.refuseControlQuery)
 	if len(cfg.CORSOrigins) > 0 {
 		app.Use(newCORS(cfg.CORSOrigins))
 	}

@@ -249,7 +249,13 @@ func (p *page) click(sel string) {
 func (p *page) fill(sel, text string) {
 	p.t.Helper()
 	p.waitJS(fmt.Sprintf(`document.querySelector(%q)`, sel), sel)
-	p.run(chromedp.Clear(sel, chromedp.ByQuery), chromedp.SendKeys(sel, text, chromedp.ByQuery))
+	p.choose(sel, "", "input") // chromedp.Clear leaves a number input's value
+	p.run(chromedp.SendKeys(sel, text, chromedp.ByQuery))
+	var got string
+	p.eval(fmt.Sprintf(`document.querySelector(%q).value`, sel), &got)
+	if got != text {
+		p.t.Fatalf("%s holds %q after typing %q", sel, got, text)
+	}
 }
 
 // choose sets the value of an input or select as a person would, announcing it with event
@@ -724,11 +730,59 @@ func TestConsole(t *testing.T) {
 	p.click("#lang")
 	p.waitText("nav.tabs", "表格导入导出")
 
+	// Publish the final layer; change a value (a reason is needed from now on); the diff from
+	// the publication to the live sheet lists the units the API's diff lists, and why.
+	p.goTo(s.url + "/#/s/" + code + "/publications")
+	p.fill("#pub-title", "2022年度考核结果")
+	p.fill("#pub-message", "经考核领导小组审定")
+	p.click("#publish")
+	p.waitText("#status", "已发布第 1 次")
+	var pubs struct {
+		Items []struct {
+			Number int
+			Title  string
+			Hash   string
+		}
+	}
+	s.call(t, testAdminToken, "GET", base+"/publications", "", &pubs)
+	if len(pubs.Items) != 1 || pubs.Items[0].Title != "2022年度考核结果" {
+		t.Fatalf("publications: %+v", pubs.Items)
+	}
+	p.waitText("tr[data-publication='1']", pubs.Items[0].Hash[:12])
+	p.goTo(s.url + "/#/s/" + code + "/values/shizhuang")
+	p.waitJS(`document.querySelector("#v-res_actual") && document.querySelector("#v-res_actual").value !== ""`, "shizhuang's values")
+	p.fill("#v-res_actual", strconv.Itoa(int(target)))
+	p.fill("#reason", "公布后核实更正")
+	p.click("#save-values")
+	p.waitText("#status", "已保存")
+	p.goTo(s.url + "/#/s/" + code + "/publications")
+	p.waitJS(`document.querySelector("#diff-a option[value='1']")`, "publication 1 to compare")
+	p.click("#diff-run")
+	p.waitJS(`document.querySelector("#pub-diff")`, "the diff")
+	var apiDiff struct {
+		Units []struct{ Unit string }
+	}
+	s.call(t, testAdminToken, "GET", base+"/publications/1/diff/live", "", &apiDiff)
+	var shown []string
+	p.eval(`[...document.querySelectorAll("#pub-diff tr[data-unit]")].map(r => r.dataset.unit)`, &shown)
+	var moved []string
+	for _, u := range apiDiff.Units {
+		moved = append(moved, u.Unit)
+	}
+	if len(moved) == 0 || strings.Join(shown, ",") != strings.Join(moved, ",") {
+		t.Errorf("the diff shows %v, the API's diff %v", shown, moved)
+	}
+	if !strings.Contains(p.text("#diff-values"), "公布后核实更正") {
+		t.Errorf("the diff's values without the reason:\n%s", p.text("#diff-values"))
+	}
+	p.shot("publications")
+
 	// Tokens: create a unit token for 石庄镇 in the console; its secret is shown once.
 	p.goTo(s.url + "/#/tokens")
 	p.fill("#token-name", "shizhuang-clerk")
 	p.choose("#token-role", "unit", "change")
-	p.fill("#token-scheme", code)
+	p.waitJS(`document.querySelector("#token-scheme option[value='`+code+`']")`, "the schemes to choose from")
+	p.choose("#token-scheme", code, "change")
 	p.fill("#token-unit", "shizhuang")
 	p.click("#token-create")
 	p.waitJS(`document.querySelector("#secret")`, "the new secret")

@@ -129,6 +129,15 @@ const zh = {
   deadline: "截止",
   reopen: "重新开放（需填写修改原因）",
   closeLayer: "关闭填报",
+  publish: "发布",
+  pubTitle: "发布标题（如 2022年度考核结果）",
+  published: "已发布第 {0} 次，SHA-256 {1}…",
+  live: "当前结果",
+  moved: "{0} 个单位有变化，{1} 个未变",
+  cellsChanged: "变化的单元格",
+  valueCauses: "数据变化",
+  formulaCauses: "规则变化",
+  restoreReason: "恢复第 {0} 版",
 };
 
 type Key = keyof typeof zh;
@@ -259,6 +268,15 @@ const en: Record<Key, string> = {
   deadline: "deadline",
   reopen: "Reopen (needs a reason)",
   closeLayer: "Close for entry",
+  publish: "Publish",
+  pubTitle: "Title (such as 2022 results)",
+  published: "Published as number {0}, SHA-256 {1}…",
+  live: "Live sheet",
+  moved: "{0} units moved, {1} did not",
+  cellsChanged: "Cells that changed",
+  valueCauses: "Values that changed",
+  formulaCauses: "Rules that changed",
+  restoreReason: "restore revision {0}",
 };
 
 export const catalogue = { zh, en };

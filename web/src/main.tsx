@@ -13,6 +13,7 @@ import { RevisionsPage } from "./pages/Revisions";
 import { ValuesPage } from "./pages/Values";
 import { FilesPage } from "./pages/Files";
 import { TokensPage } from "./pages/Tokens";
+import { PublicationsPage } from "./pages/Publications";
 import "./style.css";
 
 function useHash(): string {
@@ -73,6 +74,8 @@ function Page({ hash }: { hash: string }) {
         return <ValuesPage code={code} unit={parts[3] ?? ""} />;
       case "files":
         return <FilesPage code={code} />;
+      case "publications":
+        return <PublicationsPage code={code} />;
       default:
         return <SheetPage code={code} query={query} />;
     }

@@ -2,7 +2,7 @@
 // template as a dry run that lists every change and every problem with its row and column,
 // then confirm to save.
 import { useState } from "preact/hooks";
-import { api, download, problemText, type Layer, type Schemas } from "../api/client";
+import { api, download, problemText, reasonHeaders, type Layer, type Schemas } from "../api/client";
 import { t } from "../i18n";
 import { can, me } from "../session";
 import { formatValue } from "../logic";
@@ -17,6 +17,7 @@ export function FilesPage({ code }: { code: string }) {
   const [result, setResult] = useState<Result | null>(null);
   const [problems, setProblems] = useState<Problem[] | null>(null);
   const [status, setStatus] = useState("");
+  const [reason, setReason] = useState("");
   const get = (what: "template" | "results", format: "xlsx" | "csv") => {
     const name = `${code}-${layer}-${what}.${format}`;
     download(`/api/v1/schemes/${code}/${what}?layer=${layer}&format=${format}`, name).catch((e) => setStatus(problemText(e)));
@@ -31,6 +32,7 @@ export function FilesPage({ code }: { code: string }) {
       // the contract's body is a form with the file; openapi-fetch sends FormData as it is
       body: form as unknown as { file: string },
       bodySerializer: (b) => b as unknown as FormData,
+      headers: reasonHeaders(reason.trim()), // once a layer is published, a change needs a reason
     });
     if (data) {
       setProblems(null);
@@ -73,6 +75,7 @@ export function FilesPage({ code }: { code: string }) {
           <div class="card">
             <h3>{t("upload")}</h3>
             <input id="upload" type="file" accept=".xlsx,.csv" onChange={(e) => { setFile(e.currentTarget.files?.[0] ?? null); setResult(null); setProblems(null); }} />
+            <input id="import-reason" placeholder={t("reason")} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
             <button id="dry-run" disabled={!file} onClick={() => send(true)}>{t("dryRun")}</button>
           </div>
         )}

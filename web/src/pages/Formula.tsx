@@ -3,9 +3,9 @@
 import { autocompletion, type CompletionContext } from "@codemirror/autocomplete";
 import { linter, lintGutter, type Diagnostic } from "@codemirror/lint";
 import { EditorView, minimalSetup } from "codemirror";
-import { lineNumbers, keymap } from "@codemirror/view";
+import { lineNumbers } from "@codemirror/view";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, problemText, type Schemas } from "../api/client";
+import { api, problemText, reasonHeaders, type Schemas } from "../api/client";
 import { t } from "../i18n";
 import { changedUnits, completions, formatValue, offsetOf, totalChange, type Completion } from "../logic";
 import { SchemeNav } from "./SchemeNav";
@@ -44,7 +44,6 @@ export function FormulaPage({ code, item }: { code: string; item: string }) {
         extensions: [
           minimalSetup,
           lineNumbers(),
-          keymap.of([]),
           EditorView.lineWrapping,
           autocompletion({ override: [complete], activateOnTyping: true }),
           lintGutter(),
@@ -88,6 +87,7 @@ export function FormulaPage({ code, item }: { code: string; item: string }) {
     const { data, error, response } = await api.PATCH("/api/v1/schemes/{code}/items/{item}", {
       params: { path: { code, item }, query: { message: message.trim() }, header: etag ? { "If-Match": etag } : {} },
       body: { formula: formula() },
+      headers: reasonHeaders(message.trim()), // once a layer is published, a change needs a reason
     });
     if (data) {
       setEtag(response.headers.get("ETag") ?? "");

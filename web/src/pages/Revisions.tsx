@@ -1,7 +1,7 @@
 // The revisions of a scheme: who saved what when; the diff of two (items, formulas, metrics,
 // outputs, params, grades); restore one as a new revision.
 import { useEffect, useState } from "preact/hooks";
-import { api, problemText, type Schemas } from "../api/client";
+import { api, problemText, reasonHeaders, type Schemas } from "../api/client";
 import { t } from "../i18n";
 import { can } from "../session";
 import { revisionDiff, type Change } from "../logic";
@@ -26,7 +26,7 @@ export function RevisionsPage({ code }: { code: string }) {
     });
   useEffect(() => void load(), []);
   const compare = async () => {
-    const get = (n: number) => api.GET("/api/v1/schemes/{code}/revisions/{revision}", { params: { path: { code, revision: n } } });
+    const get = (n: number) => api.GET("/api/v1/schemes/{code}/revisions/{revision}", { params: { path: { code, revision: n } }, headers: reasonHeaders(t("restoreReason", n)) });
     const [x, y] = await Promise.all([get(a), get(b)]);
     if (x.data?.scheme && y.data?.scheme) setDiff(revisionDiff(x.data.scheme, y.data.scheme));
     else setStatus(problemText(x.error ?? y.error));
@@ -34,7 +34,7 @@ export function RevisionsPage({ code }: { code: string }) {
   const restore = async (n: number) => {
     if (confirming !== n) return setConfirming(n);
     setConfirming(0);
-    const { data, error } = await api.POST("/api/v1/schemes/{code}/revisions/{revision}/restore", { params: { path: { code, revision: n } } });
+    const { data, error } = await api.POST("/api/v1/schemes/{code}/revisions/{revision}/restore", { params: { path: { code, revision: n } }, headers: reasonHeaders(t("restoreReason", n)) });
     if (data) {
       setStatus(t("restored", data.revision));
       setDiff(null);

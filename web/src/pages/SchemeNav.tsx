@@ -8,6 +8,7 @@ export function SchemeNav({ code, active }: { code: string; active: string }) {
     ["values", `#/s/${code}/values`, can("writeFinal") || me.get()?.role === "unit"],
     ["files", `#/s/${code}/files`, true],
     ["revisions", `#/s/${code}/revisions`, can("readScheme")],
+    ["publications", `#/s/${code}/publications`, can("readScheme")],
   ];
   return (
     <nav class="tabs">

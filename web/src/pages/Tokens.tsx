@@ -12,6 +12,8 @@ export function TokensPage() {
   const [secret, setSecret] = useState("");
   const [copied, setCopied] = useState(false);
   const [status, setStatus] = useState("");
+  const [schemes, setSchemes] = useState<{ code: string; title: string }[]>([]);
+  useEffect(() => void api.GET("/api/v1/schemes", { params: { query: { limit: 500 } } }).then(({ data }) => setSchemes(data?.items ?? [])), []);
   const load = () => api.GET("/api/v1/tokens", { params: { query: { limit: 500 } } }).then(({ data, error }) => (data ? setTokens(data.items) : setStatus(problemText(error))));
   useEffect(() => void load(), []);
   const create = async (e: Event) => {
@@ -42,7 +44,10 @@ export function TokensPage() {
         <select id="token-role" value={role} onChange={(e) => setRole(e.currentTarget.value as Token["role"])}>
           {(["admin", "assessor", "viewer", "unit"] as const).map((r) => <option key={r} value={r}>{r}</option>)}
         </select>
-        <input id="token-scheme" placeholder={t("scheme")} value={scheme} onInput={(e) => setScheme(e.currentTarget.value)} />
+        <select id="token-scheme" value={scheme} onChange={(e) => setScheme(e.currentTarget.value)}>
+          <option value="">{t("scheme")}: *</option>
+          {schemes.map((x) => <option key={x.code} value={x.code}>{x.code}</option>)}
+        </select>
         <input id="token-unit" placeholder={t("unit")} value={unit} onInput={(e) => setUnit(e.currentTarget.value)} />
         <button type="submit" class="primary" id="token-create">{t("create")}</button>
       </form>

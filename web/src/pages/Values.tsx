@@ -142,7 +142,7 @@ export function ValuesPage({ code, unit }: { code: string; unit: string }) {
             <thead><tr><th>{t("when")}</th><th>{t("metric")}</th><th>{t("old")}</th><th>{t("new")}</th><th>{t("note")}</th><th>{t("who")}</th></tr></thead>
             <tbody>
               {history.map((h) => (
-                <tr key={h.id}><td>{new Date(h.at).toLocaleString()}</td><td>{h.metric}</td><td>{formatValue(h.old_value, t("yes"), t("no"))}</td><td>{formatValue(h.new_value, t("yes"), t("no"))}</td><td>{h.note}</td><td>{h.who}</td></tr>
+                <tr key={h.id}><td>{new Date(h.at).toLocaleString()}</td><td title={h.metric}>{metrics.find((m) => m.code === h.metric)?.title ?? h.metric}</td><td>{formatValue(h.old_value, t("yes"), t("no"))}</td><td>{formatValue(h.new_value, t("yes"), t("no"))}</td><td>{h.note}</td><td>{h.who}</td></tr>
               ))}
             </tbody>
           </table>
