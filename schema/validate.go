@@ -17,8 +17,8 @@ var (
 	// unitCodeRe is what offices use as unit codes, which formulas never name: 行政区划代码
 	// (320682), roster numbers (U000020), 统一社会信用代码 (91320000MA1234567X), with - _ .
 	unitCodeRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
-	slugRe  = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
-	paramRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	slugRe     = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+	paramRe    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
 
 // reservedNames are the names a metric, item or output code must not take: the sheet's own
