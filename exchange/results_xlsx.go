@@ -99,6 +99,10 @@ func (b *resultsBook) write(results []formulas.Result, meta Meta) error {
 	}
 	b.measure(results)
 
+	// Before the stream writer, which writes the sheet's settings as it finds them.
+	if err := setPrintLayout(f, SheetResults, headerRows, "B"); err != nil { // code and name on every page
+		return err
+	}
 	sw, err := f.NewStreamWriter(SheetResults)
 	if err != nil {
 		return err
