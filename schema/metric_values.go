@@ -236,7 +236,7 @@ func saveValues(ctx context.Context, tx bun.IDB, code, layer string, batch map[s
 	var stored []valueRow
 	q := tx.NewSelect().Model(&stored).Where("scheme_code = ? AND layer = ?", code, layer)
 	if len(units) <= batchSize {
-		q = q.Where("unit_code IN (?)", bun.In(units))
+		q = q.Where("unit_code IN (?)", bun.List(units))
 	}
 	if err := q.Scan(ctx); err != nil {
 		return false, err
