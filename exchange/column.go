@@ -68,7 +68,7 @@ func resultColumns(p *formulas.Program) []column {
 			col.field = fieldItem
 			col.title = withPoints(c.Title, c.MaxPoints)
 			col.decimals = dec
-			if c.Depth <= 1 {
+			if c.Depth == 0 {
 				top = -1
 				if c.Category {
 					top = len(cols)

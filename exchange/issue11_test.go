@@ -1,10 +1,17 @@
 package exchange
 
 import (
+	"archive/zip"
+	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"os"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -173,5 +180,140 @@ func TestIssue11HeaderInjection(t *testing.T) {
 				t.Errorf("the hostile title is in no cell")
 			}
 		})
+	}
+}
+
+// xlsxOf writes a minimal workbook of one sheet, 填报, whose sheetData is what rows writes.
+func xlsxOf(tb testing.TB, rows func(w io.Writer)) []byte {
+	tb.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	part := func(name, text string) {
+		w, err := zw.Create(name)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		io.WriteString(w, text)
+	}
+	part("[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`)
+	part("_rels/.rels", `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`)
+	part("xl/workbook.xml", `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="填报" sheetId="1" r:id="rId1"/></sheets></workbook>`)
+	part("xl/_rels/workbook.xml.rels", `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`)
+	w, err := zw.Create("xl/worksheets/sheet1.xml")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	bw := bufio.NewWriter(w)
+	io.WriteString(bw, `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)
+	rows(bw)
+	io.WriteString(bw, `</sheetData></worksheet>`)
+	bw.Flush()
+	if err := zw.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// xfdPadded is issue 11's workbook: a header, then rows rows each holding one cell, at column
+// XFD (16,384), which excelize pads to 16,384 cells a row.
+func xfdPadded(tb testing.TB, rows int) []byte {
+	return xlsxOf(tb, func(w io.Writer) {
+		io.WriteString(w, `<row r="1"><c r="A1" t="inlineStr"><is><t>unit</t></is></c><c r="B1" t="inlineStr"><is><t>target</t></is></c></row>`)
+		for r := 2; r <= rows+1; r++ {
+			fmt.Fprintf(w, `<row r="%d"><c r="XFD%d"><v>1</v></c></row>`, r, r)
+		}
+	})
+}
+
+// TestIssue11PaddedXLSX: the workbook of issue 11 (one cell at XFD in each of 100,000 rows,
+// 500 KB zipped; issue 11's had 5 million) is refused after the rows a filled-in template can have, having handed the
+// importer only the cells within the header (2 a row), not 16,384 a row; the XFD value is
+// reported once.
+func TestIssue11PaddedXLSX(t *testing.T) {
+	fx := mustMini(t)
+	data := xfdPadded(t, 100000)
+	t.Logf("the workbook: %d bytes", len(data))
+	_, work, err := readXLSXWork(context.Background(), data, fx.scheme, fx.units)
+	var ie *ImportError
+	if !errors.As(err, &ie) {
+		t.Fatalf("err = %v", err)
+	}
+	rowsRead := len(fx.units) + MaxProblems + 1
+	want := []Problem{
+		{Row: 2, Column: "XFD", Value: "1", Message: "a value in a column without a header: the column matches no metric"},
+		{Row: rowsRead + 1, Message: fmt.Sprintf("more than %d rows of values: the scheme has %d units; the rest of the sheet was not read", rowsRead-1, len(fx.units))},
+	}
+	if !reflect.DeepEqual(ie.Problems, want) {
+		t.Errorf("problems %+v\nwant %+v", ie.Problems, want)
+	}
+	// The header's two cells and nothing for each row read: excelize's rows would have been
+	// 16,384 cells each.
+	if work > 2 {
+		t.Errorf("%d cells handed to the importer, want 2", work)
+	}
+}
+
+// TestIssue11ImportCancelled: an import whose context is cancelled stops and says so.
+func TestIssue11ImportCancelled(t *testing.T) {
+	fx := mustMini(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, data := range [][]byte{xfdPadded(t, 10), []byte("unit,target\na,1\n")} {
+		if _, err := ReadValuesContext(ctx, data, "", "", fx.scheme, fx.units); !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v, want context.Canceled", err)
+		}
+	}
+}
+
+// BenchmarkIssue11PaddedXLSX reads issue 11's workbook (a cell at XFD in each row; 2,000 rows,
+// so that excelize's padding finishes) with rubric's reader and, as the baseline, with
+// excelize's row iterator, which the import used before.
+func BenchmarkIssue11PaddedXLSX(b *testing.B) {
+	fx := mustMini(b)
+	data := xfdPadded(b, 2000)
+	b.Run("rubric", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, err := readXLSXWork(context.Background(), data, fx.scheme, fx.units); err == nil {
+				b.Fatal("no problem")
+			}
+		}
+	})
+	b.Run("excelize", func(b *testing.B) {
+		for b.Loop() {
+			f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{RawCellValue: true})
+			if err != nil {
+				b.Fatal(err)
+			}
+			rows, err := f.Rows("填报")
+			if err != nil {
+				b.Fatal(err)
+			}
+			for rows.Next() {
+				if _, err := rows.Columns(excelize.Options{RawCellValue: true}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			rows.Close()
+			f.Close()
+		}
+	})
+}
+
+// TestIssue11EmptyCells: a sheet of millions of empty cells (no value, nothing padded) is
+// refused once it holds more than the cell budget, after reading that many cells.
+func TestIssue11EmptyCells(t *testing.T) {
+	fx := mustMini(t)
+	data := xlsxOf(t, func(w io.Writer) {
+		io.WriteString(w, `<row r="1"><c r="A1" t="inlineStr"><is><t>unit</t></is></c><c r="B1" t="inlineStr"><is><t>target</t></is></c></row>`)
+		empty := strings.Repeat(`<c t="inlineStr"><is><t></t></is></c>`, 100)
+		for r := 2; r <= 5001; r++ {
+			fmt.Fprintf(w, `<row r="%d">%s</row>`, r, empty)
+		}
+	})
+	_, _, err := readXLSXWork(context.Background(), data, fx.scheme, fx.units)
+	var ie *ImportError
+	if !errors.As(err, &ie) || len(ie.Problems) != 1 ||
+		ie.Problems[0].Message != "not a readable XLSX workbook: sheet 填报: the sheet holds more than 200000 cells, more than a filled-in template of the scheme can" {
+		t.Errorf("err = %v", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/rubric-dev/rubric/i18n"
 	"github.com/rubric-dev/rubric/schema"
 )
 
@@ -25,6 +26,8 @@ type Problem struct {
 	Unit    string `json:"unit,omitempty"`
 	Value   string `json:"value,omitempty"`
 	Message string `json:"message"`
+
+	msg i18n.Message // Message before it is written in a language (In)
 }
 
 // String is the problem as one line: where, then what.
@@ -56,9 +59,19 @@ type ImportError struct {
 	Format   string    // "xlsx" or "csv"
 	Problems []Problem // every problem, in the order of the file
 	err      *schema.Error
+	msgs     []i18n.Message // each problem's message before it is written in a language
 }
 
 func newImportError(format string, problems []Problem) *ImportError {
+	msgOf := make([]i18n.Message, len(problems))
+	for i := range problems {
+		p := &problems[i]
+		msgOf[i] = p.msg
+		if msgOf[i].IsZero() {
+			msgOf[i] = i18n.M("%s", p.Message) // a text from elsewhere (a reader's error), as it is
+		}
+		p.Message, p.msg = msgOf[i].In(i18n.EN), i18n.Message{}
+	}
 	sp := make([]schema.Problem, len(problems))
 	msgs := make([]string, len(problems))
 	for i, p := range problems {
@@ -73,7 +86,23 @@ func newImportError(format string, problems []Problem) *ImportError {
 	if len(problems) == 1 {
 		e.Field = sp[0].Field
 	}
-	return &ImportError{Format: format, Problems: problems, err: e}
+	return &ImportError{Format: format, Problems: problems, err: e, msgs: msgOf}
+}
+
+// In returns the error with every problem's message written in l (they are English as
+// made); the overall message, for developers, stays English.
+func (e *ImportError) In(l i18n.Lang) *ImportError {
+	out := &ImportError{Format: e.Format, Problems: append([]Problem(nil), e.Problems...), msgs: e.msgs}
+	for i := range out.Problems {
+		out.Problems[i].Message = e.msgs[i].In(l)
+	}
+	se := *e.err
+	se.Problems = append([]schema.Problem(nil), e.err.Problems...)
+	for i := range se.Problems {
+		se.Problems[i].Message = out.Problems[i].Message
+	}
+	out.err = &se
+	return out
 }
 
 // Error lists every problem.

@@ -2,8 +2,8 @@ package exchange
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
-	"fmt"
 	"math"
 	"path"
 	"strconv"
@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/width"
 
 	"github.com/rubric-dev/rubric/formulas"
+	"github.com/rubric-dev/rubric/i18n"
 	"github.com/rubric-dev/rubric/schema"
 )
 
@@ -72,17 +73,26 @@ func set(words ...string) map[string]bool {
 // belongs, a fraction where a whole number does, a number out of range, a boolean that is not
 // one. A file that cannot be read at all is one such problem.
 func ReadValues(data []byte, filename, contentType string, s *formulas.Scheme, units []formulas.Unit) (map[string]map[string]any, error) {
+	return ReadValuesContext(context.Background(), data, filename, contentType, s, units)
+}
+
+// ReadValuesContext is ReadValues stopped by ctx: once ctx is done (the client went away, the
+// request timed out, the server shuts down) the reading stops and ctx's error is returned.
+// The work is bounded by the file as it is, not by what a spreadsheet would make of it: the
+// cells an XLSX row holds (never padded to its last column) and, past the header, at most as
+// many non-blank rows as the scheme has units and MaxProblems more (issue 11).
+func ReadValuesContext(ctx context.Context, data []byte, filename, contentType string, s *formulas.Scheme, units []formulas.Unit) (map[string]map[string]any, error) {
 	switch {
 	case len(bytes.TrimSpace(data)) == 0:
 		return nil, fileProblem(formatOf(filename, contentType), "the file is empty")
 	case bytes.HasPrefix(data, zipMagic):
-		return readXLSX(data, s, units)
+		return readXLSX(ctx, data, s, units)
 	case bytes.HasPrefix(data, oleMagic):
 		return nil, fileProblem("xlsx", "this is an old .xls workbook or a password-protected one: save it as .xlsx without a password, or as CSV")
 	case formatOf(filename, contentType) == "xlsx":
 		return nil, fileProblem("xlsx", "the file is named or sent as XLSX but is not a zip archive: it may be truncated, or not a workbook")
 	}
-	return readCSV(data, s, units)
+	return readCSV(ctx, data, s, units)
 }
 
 // formatOf is the format a file's name or content type claims: "xlsx" or "csv".
@@ -122,11 +132,21 @@ type importer struct {
 	unheaded map[int]bool   // columns without a heading whose value was reported
 	seen     map[string]int // unit code → the row it was first in
 	out      map[string]map[string]any
+
+	ctx      context.Context // stops the reading
+	dataRows int             // non-blank rows after the header
+	stop     bool            // too many rows: the reading stopped
+	cells    int             // cells handed to row: the work done
+	dense    []string        // sparseRow's row, reused
 }
 
-func newImporter(format string, s *formulas.Scheme, units []formulas.Unit) *importer {
+// maxHeaderColumns is the widest header row an import looks for: a scheme's columns and a few
+// for the unit, name, group and number columns.
+const maxHeaderColumns = formulas.MaxColumns + 16
+
+func newImporter(ctx context.Context, format string, s *formulas.Scheme, units []formulas.Unit) *importer {
 	im := &importer{
-		format: format, scheme: s,
+		ctx: ctx, format: format, scheme: s,
 		units: make(map[string]*formulas.Unit, len(units)), names: map[string][]string{},
 		codes: map[string]int{}, titles: map[string][]int{},
 		unitCol: -1, nameCol: -1, unheaded: map[int]bool{}, seen: map[string]int{},
@@ -215,8 +235,54 @@ func (im *importer) found() bool { return im.head != nil || im.resolved }
 // gaveUp reports whether too many rows went by without a header row.
 func (im *importer) gaveUp() bool { return !im.found() && im.rows >= headerSearch }
 
+// stopped reports whether the reading must stop: the context is done, or the sheet has more
+// non-blank rows than a filled-in template of the scheme can have.
+func (im *importer) stopped() bool { return im.stop || im.ctx.Err() != nil }
+
+// sparseRow takes the next row of a sheet as the cells it holds: it is made a row of at most
+// the columns the importer can use (the header's, or maxHeaderColumns while the header is
+// looked for), and a value beyond them is reported as a value without a header.
+func (im *importer) sparseRow(n int, cells []sheetCell) {
+	if len(cells) == 0 {
+		return
+	}
+	if im.head != nil && !im.resolved && cells[0].col >= maxHeaderColumns && strings.TrimSpace(cells[0].text) != "" {
+		im.resolve(im.head, nil) // a row of values after the header, all beyond its columns
+	}
+	width := maxHeaderColumns
+	if im.resolved {
+		width = len(im.metricOf)
+	}
+	dense := im.dense[:0]
+	outside := false // a value beyond the columns: the row is not blank
+	for _, c := range cells {
+		if c.col >= width {
+			if im.resolved && strings.TrimSpace(c.text) != "" {
+				outside = true
+				if !im.unheaded[c.col] {
+					im.unheaded[c.col] = true
+					im.add(Problem{Row: n, Column: im.column(c.col), Value: strings.TrimSpace(c.text),
+						Message: "a value in a column without a header: the column matches no metric"})
+				}
+			}
+			continue
+		}
+		for len(dense) < c.col {
+			dense = append(dense, "")
+		}
+		dense = append(dense, c.text)
+	}
+	im.dense = dense
+	if outside && blank(dense) {
+		im.countRow(n)
+		return
+	}
+	im.row(n, dense)
+}
+
 // row takes the next row of the sheet; n is its 1-based number.
 func (im *importer) row(n int, cells []string) {
+	im.cells += len(cells)
 	if blank(cells) {
 		return
 	}
@@ -234,7 +300,23 @@ func (im *importer) row(n int, cells []string) {
 		}
 		im.resolve(im.head, nil)
 	}
+	if !im.countRow(n) {
+		return
+	}
 	im.data(n, cells)
+}
+
+// countRow counts a non-blank row after the header; false when there are too many. Each row
+// of values names a unit of its own: a sheet with many more rows than units is not a
+// filled-in template, and reading on would only cost time (5 million rows of one cell each).
+func (im *importer) countRow(n int) bool {
+	if im.dataRows++; im.dataRows > len(im.units)+MaxProblems {
+		im.add(Problem{Row: n, Message: fmt.Sprintf("more than %d rows of values: the scheme has %d units; the rest of the sheet was not read",
+			len(im.units)+MaxProblems, len(im.units))})
+		im.stop = true
+		return false
+	}
+	return true
 }
 
 // finish ends the sheet: the columns are resolved even when the header was the last row.
@@ -311,20 +393,20 @@ func (im *importer) resolve(head, codes []string) {
 		}
 		im.headed[j] = true
 		m, msg := im.match(code, title)
-		if msg != "" && (ignoredHeads[norm(title)] || ignoredHeads[norm(code)]) {
+		if !msg.IsZero() && (ignoredHeads[norm(title)] || ignoredHeads[norm(code)]) {
 			continue // 序号, 组别: a metric of that name would have matched
 		}
 		text := strings.TrimSpace(title)
 		if text == "" {
 			text = strings.TrimSpace(code)
 		}
-		if msg != "" {
-			im.add(Problem{Row: im.headRow, Column: im.column(j), Value: text, Message: msg})
+		if !msg.IsZero() {
+			im.add(Problem{Row: im.headRow, Column: im.column(j), Value: text, msg: msg})
 			continue
 		}
 		if prev, dup := first[m]; dup {
 			im.add(Problem{Row: im.headRow, Column: im.column(j), Metric: im.scheme.Metrics[m].Code, Value: text,
-				Message: fmt.Sprintf("column %q repeats metric %s, already in column %s", text, im.scheme.Metrics[m].Code, im.column(prev))})
+				msg: i18n.M("column %q repeats metric %s, already in column %s", text, im.scheme.Metrics[m].Code, im.column(prev))})
 			continue
 		}
 		first[m] = j
@@ -333,34 +415,34 @@ func (im *importer) resolve(head, codes []string) {
 }
 
 // match finds the metric of a column from its code (the row of codes) or its title.
-func (im *importer) match(code, title string) (int, string) {
+func (im *importer) match(code, title string) (int, i18n.Message) {
 	code, title = unguard(strings.TrimSpace(code)), unguard(strings.TrimSpace(title))
 	for _, h := range []string{code, title} {
 		if h == "" {
 			continue
 		}
 		if m, ok := im.codes[strings.ToLower(strings.TrimSpace(width.Narrow.String(h)))]; ok {
-			return m, ""
+			return m, i18n.Message{}
 		}
 	}
 	for _, h := range []string{code, title} {
 		ms := im.titles[norm(h)]
 		switch {
 		case len(ms) == 1:
-			return ms[0], ""
+			return ms[0], i18n.Message{}
 		case len(ms) > 1:
 			codes := make([]string, len(ms))
 			for i, m := range ms {
 				codes[i] = im.scheme.Metrics[m].Code
 			}
-			return -1, fmt.Sprintf("column %q matches several metrics (%s): use the metric code", strings.TrimSpace(h), strings.Join(codes, ", "))
+			return -1, i18n.M("column %q matches several metrics (%s): use the metric code", strings.TrimSpace(h), strings.Join(codes, ", "))
 		}
 	}
 	text := strings.TrimSpace(title)
 	if text == "" {
 		text = strings.TrimSpace(code)
 	}
-	return -1, fmt.Sprintf("unknown column %q: not a metric code or title of the scheme", text)
+	return -1, i18n.M("unknown column %q: not a metric code or title of the scheme", text)
 }
 
 func cell(cells []string, j int) string {
@@ -385,7 +467,7 @@ func (im *importer) data(n int, cells []string) {
 		case !im.unheaded[j]:
 			im.unheaded[j] = true
 			im.add(Problem{Row: n, Column: im.column(j), Value: strings.TrimSpace(c),
-				Message: "a value in a column without a header: the column matches no metric"})
+				msg: i18n.M("a value in a column without a header: the column matches no metric")})
 		}
 	}
 	unit, ok := im.unit(n, cells, hasValues)
@@ -399,8 +481,8 @@ func (im *importer) data(n int, cells []string) {
 		}
 		m := &im.scheme.Metrics[im.metricOf[j]]
 		v, msg := parseValue(m, text)
-		if msg != "" {
-			im.add(Problem{Row: n, Column: im.column(j), Metric: m.Code, Unit: unit, Value: text, Message: msg})
+		if !msg.IsZero() {
+			im.add(Problem{Row: n, Column: im.column(j), Metric: m.Code, Unit: unit, Value: text, msg: msg})
 			continue
 		}
 		if ok {
@@ -431,7 +513,7 @@ func (im *importer) unit(n int, cells []string, hasValues bool) (string, bool) {
 		}
 		if im.units[unit] == nil {
 			im.add(Problem{Row: n, Column: im.column(im.unitCol), Unit: code, Value: code,
-				Message: fmt.Sprintf("unknown unit %q: not on the scheme's roster", code)})
+				msg: i18n.M("unknown unit %q: not on the scheme's roster", code)})
 			return code, false
 		}
 	case name != "":
@@ -439,11 +521,11 @@ func (im *importer) unit(n int, cells []string, hasValues bool) (string, bool) {
 		switch {
 		case len(codes) == 0:
 			im.add(Problem{Row: n, Column: im.column(im.nameCol), Unit: name, Value: name,
-				Message: fmt.Sprintf("unknown unit %q: no unit on the scheme's roster has this name", name)})
+				msg: i18n.M("unknown unit %q: no unit on the scheme's roster has this name", name)})
 			return name, false
 		case len(codes) > 1:
 			im.add(Problem{Row: n, Column: im.column(im.nameCol), Unit: name, Value: name,
-				Message: fmt.Sprintf("unit name %q is ambiguous (%s): give the unit code", name, strings.Join(codes, ", "))})
+				msg: i18n.M("unit name %q is ambiguous (%s): give the unit code", name, strings.Join(codes, ", "))})
 			return name, false
 		}
 		unit = codes[0]
@@ -453,7 +535,7 @@ func (im *importer) unit(n int, cells []string, hasValues bool) (string, bool) {
 			if col < 0 {
 				col = im.nameCol
 			}
-			im.add(Problem{Row: n, Column: im.column(col), Message: "a row with values but no unit code"})
+			im.add(Problem{Row: n, Column: im.column(col), msg: i18n.M("a row with values but no unit code")})
 		}
 		return "", false
 	}
@@ -463,7 +545,7 @@ func (im *importer) unit(n int, cells []string, hasValues bool) (string, bool) {
 			col = im.nameCol
 		}
 		im.add(Problem{Row: n, Column: im.column(col), Unit: unit, Value: cell(cells, col),
-			Message: fmt.Sprintf("unit %q appears twice: first in row %d", unit, first)})
+			msg: i18n.M("unit %q appears twice: first in row %d", unit, first)})
 		return unit, false
 	}
 	im.seen[unit] = n
@@ -472,7 +554,7 @@ func (im *importer) unit(n int, cells []string, hasValues bool) (string, bool) {
 
 // parseValue reads the text of a cell as a value of metric m and validates it. msg says what
 // is wrong, "" if nothing.
-func parseValue(m *formulas.Metric, text string) (any, string) {
+func parseValue(m *formulas.Metric, text string) (any, i18n.Message) {
 	var v any
 	switch m.Type {
 	case formulas.TypeNumber, formulas.TypeInteger:
@@ -480,9 +562,9 @@ func parseValue(m *formulas.Metric, text string) (any, string) {
 		x, ok := parseNumber(narrow, percent)
 		if !ok {
 			if m.Type == formulas.TypeInteger {
-				return nil, fmt.Sprintf("expected a whole number, got %q", text)
+				return nil, i18n.M("expected a whole number, got %q", text)
 			}
-			return nil, fmt.Sprintf("expected a number, got %q", text)
+			return nil, i18n.M("expected a number, got %q", text)
 		}
 		v = x
 		if math.Abs(x) >= 1<<53 {
@@ -498,18 +580,30 @@ func parseValue(m *formulas.Metric, text string) (any, string) {
 		case no, "false", "0":
 			v = false
 		default:
-			return nil, fmt.Sprintf("expected %s or %s (or true/false, 1/0), got %q", yes, no, text)
+			return nil, i18n.M("expected %s or %s (or true/false, 1/0), got %q", yes, no, text)
 		}
 	default:
 		text = unguard(text) // the apostrophe safeText put before a formula character
 		v = text
 	}
+	if x, ok := v.(float64); ok {
+		// The bounds are checked here too, so that their problem is in the catalogue.
+		switch {
+		case m.Min != nil && x < *m.Min:
+			return nil, i18n.M("%s is below the minimum %s", plainNumber(x), plainNumber(*m.Min))
+		case m.Max != nil && x > *m.Max:
+			return nil, i18n.M("%s is above the maximum %s", plainNumber(x), plainNumber(*m.Max))
+		}
+	}
 	out, err := schema.ValidateValue(*m, v)
 	if err != nil {
-		return nil, strings.TrimPrefix(schema.ErrorMessage(err), m.Code+": ")
+		return nil, i18n.M("%s", strings.TrimPrefix(schema.ErrorMessage(err), m.Code+": "))
 	}
-	return out, ""
+	return out, i18n.Message{}
 }
+
+// plainNumber writes x as the schema's messages do: shortest form, no exponent.
+func plainNumber(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 
 // result is the values read, or the error listing every problem.
 func (im *importer) result() (map[string]map[string]any, error) {
@@ -517,17 +611,17 @@ func (im *importer) result() (map[string]map[string]any, error) {
 		return im.out, nil
 	}
 	if im.more > 0 {
-		more := "and 1 more problem"
+		more := i18n.M("and 1 more problem")
 		if im.more > 1 {
-			more = fmt.Sprintf("and %d more problems", im.more)
+			more = i18n.M("and %d more problems", im.more)
 		}
-		im.problems = append(im.problems, Problem{Message: more})
+		im.problems = append(im.problems, Problem{msg: more})
 	}
 	return nil, newImportError(im.format, im.problems)
 }
 
 // noHeader is the problem of a sheet without a header row.
 func noHeader() Problem {
-	return Problem{Message: fmt.Sprintf("no header row: none of the first %d rows has a column %s (or %s) or %s (or %s) beside another column",
+	return Problem{msg: i18n.M("no header row: none of the first %d rows has a column %s (or %s) or %s (or %s) beside another column",
 		headerSearch, unitCodeTitle, unitCodeCode, unitNameTitle, unitNameCode)}
 }

@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -14,8 +15,8 @@ import (
 	"github.com/rubric-dev/rubric/formulas"
 )
 
-// readCSV reads the values of a CSV file.
-func readCSV(data []byte, s *formulas.Scheme, units []formulas.Unit) (map[string]map[string]any, error) {
+// readCSV reads the values of a CSV file; ctx stops the reading.
+func readCSV(ctx context.Context, data []byte, s *formulas.Scheme, units []formulas.Unit) (map[string]map[string]any, error) {
 	text, err := decodeText(data)
 	if err != nil {
 		return nil, fileProblem("csv", err.Error())
@@ -23,7 +24,7 @@ func readCSV(data []byte, s *formulas.Scheme, units []formulas.Unit) (map[string
 	if bytes.IndexByte(text, 0) >= 0 {
 		return nil, fileProblem("csv", "this is neither an XLSX workbook nor a CSV text file")
 	}
-	im := newImporter("csv", s, units)
+	im := newImporter(ctx, "csv", s, units)
 	r := csv.NewReader(bytes.NewReader(text))
 	r.Comma = sniffComma(text)
 	r.FieldsPerRecord = -1
@@ -43,9 +44,12 @@ func readCSV(data []byte, s *formulas.Scheme, units []formulas.Unit) (map[string
 			break
 		}
 		im.row(n, record)
-		if im.gaveUp() {
+		if im.gaveUp() || im.stopped() {
 			break
 		}
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
 	}
 	im.finish()
 	if !im.found() {

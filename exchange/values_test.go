@@ -192,7 +192,7 @@ func TestReadValuesTooManyProblems(t *testing.T) {
 	if !errors.As(err, &ie) {
 		t.Fatalf("error %v, want an *ImportError", err)
 	}
-	if len(ie.Problems) != MaxProblems+1 || ie.Problems[MaxProblems] != (Problem{Message: "and 5 more problems"}) {
+	if len(ie.Problems) != MaxProblems+1 || !reflect.DeepEqual(ie.Problems[MaxProblems], Problem{Message: "and 5 more problems"}) {
 		t.Errorf("%d problems, the last %+v", len(ie.Problems), ie.Problems[len(ie.Problems)-1])
 	}
 }

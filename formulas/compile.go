@@ -241,7 +241,7 @@ func (c *compiler) declareItem(it *Item, parent *colDef, depth int) {
 		c.p.topItems = append(c.p.topItems, col.id)
 	}
 	c.p.columns = append(c.p.columns, Column{Code: it.Code, Title: it.Title, Kind: kind, MaxPoints: it.MaxPoints,
-		Parent: pcode, Category: r == roleCategory, Depth: depth})
+		Parent: pcode, Category: r == roleCategory, Depth: depth - 1}) // 0 at the top level, as in /items
 	if r == roleCategory {
 		for i := range it.Children {
 			c.declareItem(&it.Children[i], col, depth+1)

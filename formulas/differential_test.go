@@ -417,7 +417,7 @@ func refOptions() []expr.Option {
 			if f64(p[1]) == 0 {
 				return nil, errRef
 			}
-			return c15(f64(p[0]) / f64(p[1]) * 100), nil
+			return fin(c15(f64(p[0]) / f64(p[1]) * 100))
 		}, num2),
 		fn("_below", func(p ...any) (any, error) { return fin(c15(math.Max(0, f64(p[1])-f64(p[0])))) }, num2),
 		fn("_steps", func(p ...any) (any, error) {
@@ -604,6 +604,23 @@ func TestDifferentialOverflowIsAnError(t *testing.T) {
 		}
 		if !r.err {
 			t.Errorf("%s = %v, want a cell error", f, r)
+		}
+	}
+}
+
+// TestDifferentialExponentOfLargeNumbers is the third finding of the fuzz target (input
+// d3a591f959b0aa52): (1e15 + 1) × −1e15 = −1.000000000000001e30 was not read at 15 digits,
+// because the decimal exponent of numbers beyond the table (≥ 1e22) came from math.Log10,
+// which gives 29.999… for it. It reads −1e30, as a calculator shows.
+func TestDifferentialExponentOfLargeNumbers(t *testing.T) {
+	if got := canon(-1.000000000000001e30); got != -1e30 {
+		t.Errorf("canon(-1.000000000000001e30) = %v, want -1e30", got)
+	}
+	for e := 22; e < 308; e++ {
+		for _, x := range []float64{math.Pow10(e), math.Nextafter(math.Pow10(e), 0), math.Nextafter(math.Pow10(e), math.Inf(1)), 1.000000000000001 * math.Pow10(e), 9.999999999999999 * math.Pow10(e-1)} {
+			if got, want := canon(x), c15(x); got != want {
+				t.Errorf("canon(%v) = %v, want %v", x, got, want)
+			}
 		}
 	}
 }

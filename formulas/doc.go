@@ -1,8 +1,8 @@
 // Package formulas is rubric's scoring engine: it compiles a scheme (metrics, a tree of items
 // with expr-lang formulas, outputs, grade bands, groups, params, a veto) into a Program and
 // evaluates every cell of the sheet — one row per unit, one column per item or output — and
-// explains any cell. It is a pure library: it imports expr and the standard library only,
-// never HTTP or SQL.
+// explains any cell. It is a pure library: it imports expr, the standard library and the
+// message catalogue (i18n, itself the standard library only), never HTTP or SQL.
 //
 // Stages, as in expr itself: declare every column and the typed environment (compile.go),
 // parse each formula and rewrite unit.*, params.* and the columns named like helpers, record

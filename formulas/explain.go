@@ -5,6 +5,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/rubric-dev/rubric/i18n"
 )
 
 // Explanation shows how every cell of one unit's row was computed, so that a town can check
@@ -40,6 +42,10 @@ type CellExplanation struct {
 	Null      string              `json:"null,omitempty"`
 	Error     string              `json:"error,omitempty"`
 	Text      string              `json:"text"`
+
+	// The texts before they are written in a language (In): Explain writes them in English.
+	clamp, rounding, null i18n.Message
+	text                  []i18n.Message
 }
 
 // Input is one value a formula read.
@@ -126,7 +132,7 @@ func (sh *Sheet) explainCell(col *colDef, r int) CellExplanation {
 	}
 	switch v.k {
 	case kNull:
-		e.Null = describeNull(v.s)
+		e.null = describeNull(v.s)
 	case kErr:
 		e.Error = v.s
 	}
@@ -146,44 +152,86 @@ func (sh *Sheet) explainCell(col *colDef, r int) CellExplanation {
 		raw = sh.finish(col, raw)
 	}
 	e.Raw = raw.any()
-	var text []string
 	if raw.k == kNum && v.k == kNum {
 		x := canon(raw.n)
 		switch {
 		case col.role == roleTotal && sh.vetoed(r):
-			e.Clamp = fmt.Sprintf("raw %s, set to 0 by the veto (%s)", fmtNum(x), vetoLabel(p.scheme))
+			e.clamp = i18n.M("raw %s, set to 0 by the veto (%s)", fmtNum(x), vetoLabel(p.scheme))
 		case (col.role == roleItem || col.role == roleCategory) && x < 0:
-			e.Clamp = fmt.Sprintf("raw %s, floor 0 of a %s item", fmtNum(x), col.kind)
+			e.clamp = i18n.M("raw %s, floor 0 of a %s item", fmtNum(x), i18n.M(col.kind))
 		case (col.role == roleItem || col.role == roleCategory) && col.max != nil && x > *col.max:
-			e.Clamp = fmt.Sprintf("raw %s, capped at max_points %s of a %s item", fmtNum(x), fmtNum(*col.max), col.kind)
+			e.clamp = i18n.M("raw %s, capped at max_points %s of a %s item", fmtNum(x), fmtNum(*col.max), i18n.M(col.kind))
 		}
-		if e.Clamp == "" && x != v.n {
-			e.Rounding = fmt.Sprintf("%s rounded half away from zero to %s", fmtNum(x), fmtNum(v.n))
+		if e.clamp.IsZero() && x != v.n {
+			e.rounding = i18n.M("%s rounded half away from zero to %s", fmtNum(x), fmtNum(v.n))
 		}
 	}
 	switch {
 	case e.Error != "":
-		text = append(text, "error: "+e.Error)
-	case e.Null != "":
-		text = append(text, "no value: "+e.Null)
+		e.text = append(e.text, i18n.M("error: %s", e.Error))
+	case !e.null.IsZero():
+		e.text = append(e.text, i18n.M("no value: %s", e.null))
 	default:
-		text = append(text, fmt.Sprintf("%s = %s", col.name, v))
-		if e.Clamp != "" {
-			text = append(text, e.Clamp)
+		e.text = append(e.text, i18n.M("%s = %s", col.name, v.String()))
+		if !e.clamp.IsZero() {
+			e.text = append(e.text, e.clamp)
 		}
-		if e.Rounding != "" {
-			text = append(text, e.Rounding)
+		if !e.rounding.IsZero() {
+			e.text = append(e.text, e.rounding)
 		}
 	}
-	e.Text = strings.Join(text, "; ")
+	e.write(i18n.EN)
 	return e
 }
 
-func vetoLabel(s *Scheme) string {
+// write writes the cell's texts in l.
+func (e *CellExplanation) write(l i18n.Lang) {
+	e.Clamp, e.Rounding, e.Null = "", "", ""
+	if !e.clamp.IsZero() {
+		e.Clamp = e.clamp.In(l)
+	}
+	if !e.rounding.IsZero() {
+		e.Rounding = e.rounding.In(l)
+	}
+	if !e.null.IsZero() {
+		e.Null = e.null.In(l)
+	}
+	parts := make([]string, len(e.text))
+	for i, m := range e.text {
+		parts[i] = m.In(l)
+	}
+	sep := "; "
+	if l == i18n.ZH {
+		sep = "；"
+	}
+	e.Text = strings.Join(parts, sep)
+}
+
+// In returns the explanation with its texts (each cell's text, clamp, rounding and why it has
+// no value) written in l; Explain writes them in English. ex is not changed.
+func (ex *Explanation) In(l i18n.Lang) *Explanation {
+	out := *ex
+	out.Cells = make([]CellExplanation, len(ex.Cells))
+	for i := range ex.Cells {
+		out.Cells[i] = ex.Cells[i]
+		out.Cells[i].write(l)
+	}
+	for _, c := range []**CellExplanation{&out.Veto, &out.Total} {
+		if *c != nil {
+			cp := **c
+			cp.write(l)
+			*c = &cp
+		}
+	}
+	return &out
+}
+
+// vetoLabel names the veto in a text: its label, or the word for it.
+func vetoLabel(s *Scheme) any {
 	if s.Veto != nil && s.Veto.Label != "" {
 		return s.Veto.Label
 	}
-	return "veto"
+	return i18n.M("veto")
 }
 
 // publicName is the name a formula used for a column.
@@ -203,19 +251,19 @@ func (sh *Sheet) publicName(c *colDef) string {
 
 func nullReason(v val) string {
 	if v.k == kNull {
-		return describeNull(v.s)
+		return describeNull(v.s).In(i18n.EN)
 	}
 	return ""
 }
 
-func describeNull(why string) string {
+func describeNull(why string) i18n.Message {
 	switch why {
 	case "":
-		return "no value (nil)"
+		return i18n.M("no value (nil)")
 	case "incomplete":
-		return "the unit is incomplete"
+		return i18n.M("the unit is incomplete")
 	}
-	return "needs " + why
+	return i18n.M("needs %s", why)
 }
 
 // explainCall explains one column-function call in row r.

@@ -113,7 +113,15 @@ func decimalExponent(a float64) int {
 			e--
 		}
 	default:
+		// Log10 is off by one ulp near powers of ten (log10(1.000000000000001e30) gives
+		// 29.999…): correct it against the power itself. Found by FuzzDifferential
+		// (TestDifferentialExponentOfLargeNumbers).
 		e = int(math.Floor(math.Log10(a)))
+		if a >= math.Pow10(e+1) {
+			e++
+		} else if a < math.Pow10(e) {
+			e--
+		}
 	}
 	return e
 }

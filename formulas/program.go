@@ -93,7 +93,7 @@ type Column struct {
 	Parent    string   `json:"parent,omitempty"`
 	Unit      string   `json:"unit,omitempty"`
 	Category  bool     `json:"category,omitempty"`
-	Depth     int      `json:"depth"`
+	Depth     int      `json:"depth"` // 0 at the top level (outputs too), 1 under a top-level category
 }
 
 // Scheme is the scheme the program was compiled from. It must not be modified.

@@ -316,6 +316,16 @@ func saveValues(ctx context.Context, tx bun.IDB, code, layer string, batch map[s
 			return false, err
 		}
 	}
+	if len(history) > 0 {
+		changed := map[string]bool{}
+		for _, h := range history {
+			changed[h.UnitCode] = true
+		}
+		if err := enqueueEvent(ctx, tx, EventValuesChanged, code, map[string]any{"layer": layer, "units": sortedKeys(changed),
+			"values": len(history), "who": who, "reason": reason}, now); err != nil {
+			return false, err
+		}
+	}
 	return len(history) > 0, nil
 }
 

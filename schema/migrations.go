@@ -28,6 +28,7 @@ func migrations() *migrate.Migrations {
 	ms.Add(migrationSchemeHistoryEpoch())
 	ms.Add(migrationLayerWindows())
 	ms.Add(migrationPublications())
+	ms.Add(migrationWebhooks())
 	return ms
 }
 

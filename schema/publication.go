@@ -221,6 +221,9 @@ func (s *Store) Publish(ctx context.Context, code string, spec PublicationSpec, 
 			return err
 		}
 		out = pr.publication()
+		if err := enqueueEvent(ctx, tx, EventPublicationCreated, code, out, now); err != nil {
+			return err
+		}
 		if err := l.add(ChangePublication, ActionCreate, fmt.Sprint(pr.Number), row.Revision, nil,
 			map[string]any{"number": pr.Number, "layer": layer, "title": title, "hash": pr.Hash}); err != nil {
 			return err

@@ -439,11 +439,14 @@ func saveRevision(ctx context.Context, tx bun.IDB, row *schemeRow, sc *formulas.
 	if err := insertRevision(ctx, tx, sc, rev, who, message, now); err != nil {
 		return err
 	}
-	_, err := tx.NewUpdate().Model((*schemeRow)(nil)).
+	if _, err := tx.NewUpdate().Model((*schemeRow)(nil)).
 		Set("title = ?", sc.Title).Set("period = ?", sc.Period).Set("issuer = ?", sc.Issuer).
 		Set("revision = ?", rev).Set("updated_at = ?", now).
-		Where("code = ?", row.Code).Exec(ctx)
-	return err
+		Where("code = ?", row.Code).Exec(ctx); err != nil {
+		return err
+	}
+	return enqueueEvent(ctx, tx, EventSchemeRevised, row.Code, map[string]any{"revision": rev, "who": actor(ctx, who),
+		"message": message, "reason": Reason(ctx)}, now)
 }
 
 // cloneScheme deep-copies a scheme.

@@ -172,7 +172,14 @@ func (s *Store) SetWindow(ctx context.Context, code, layer string, spec WindowSp
 		if err := l.add(ChangeLayer, action, layer, 0, windowChange(before), windowChange(out)); err != nil {
 			return err
 		}
-		return l.save(ctx, tx)
+		if err := l.save(ctx, tx); err != nil {
+			return err
+		}
+		if out.State == WindowClosed && before.State != WindowClosed {
+			return enqueueEvent(ctx, tx, EventLayerClosed, code, map[string]any{"layer": layer, "closed_at": out.ClosedAt,
+				"who": l.who}, now)
+		}
+		return nil
 	})
 	if err != nil {
 		return Window{}, wrap(err, "set the %s window of %q", layer, code)

@@ -60,6 +60,11 @@ var accessRules = map[string]Rule{
 	"POST /api/v1/tokens":          RuleAdmin,
 	"DELETE /api/v1/tokens/{name}": RuleAdmin,
 
+	"POST /api/v1/webhooks":                RuleAdmin,
+	"GET /api/v1/webhooks":                 RuleAdmin,
+	"GET /api/v1/webhooks/{id}/deliveries": RuleAdmin,
+	"POST /api/v1/webhooks/{id}/ping":      RuleAdmin,
+
 	"GET /api/v1/schemes":                RuleSchemes,
 	"POST /api/v1/schemes":               RuleAdmin,
 	"GET /api/v1/schemes/{code}":         RuleRead,
@@ -122,7 +127,7 @@ func AccessRules() map[string]Rule {
 }
 
 // route registers a handler on r for method and path (Fiber's form, with :params), behind the
-// check of its access rule; prefix is r's prefix, for the rule's key. A route without a rule
+// check of its access rule and of its query parameters (those openapi.yaml declares); prefix is r's prefix, for the rule's key. A route without a rule
 // is a bug: it panics, so that no test runs.
 func (a *api) route(r fiber.Router, prefix, method, path string, h fiber.Handler) {
 	key := method + " " + prefix + openAPIPath(path)
@@ -130,11 +135,12 @@ func (a *api) route(r fiber.Router, prefix, method, path string, h fiber.Handler
 	if !ok {
 		panic(fmt.Sprintf("server: route %s has no access rule", key))
 	}
+	query := knownQuery(a.queries[key])
 	if rule == RulePublic {
-		r.Add(method, path, h)
+		r.Add(method, path, query, h)
 		return
 	}
-	r.Add(method, path, a.allow(rule), h)
+	r.Add(method, path, a.allow(rule), query, h)
 }
 
 // openAPIPath writes Fiber's :param as OpenAPI's {param}.

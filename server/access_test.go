@@ -69,8 +69,11 @@ func newMatrixEnv(t *testing.T) *matrixEnv {
 		}
 		m.secrets[role] = secret
 	}
-	// Publication 1 of tiny, for the routes of publications.
+	// Publication 1 of tiny and webhook 1, for the routes of publications and webhooks.
 	if _, err := e.store.Publish(context.Background(), "tiny", schema.PublicationSpec{}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.store.CreateWebhook(context.Background(), schema.WebhookSpec{URL: "http://127.0.0.1:9/hook", Events: schema.WebhookEvents}, "test"); err != nil {
 		t.Fatal(err)
 	}
 	return m
@@ -108,7 +111,7 @@ func specOperations() []string {
 // get a query that names it, so that a unit token's filters are walked too.
 func matrixURL(path, unit string) string {
 	r := strings.NewReplacer("{code}", "tiny", "{item}", "work", "{metric}", "target", "{revision}", "1",
-		"{name}", "viewer", "{unit}", unit, "{n}", "1", "{a}", "1", "{b}", "live")
+		"{name}", "viewer", "{unit}", unit, "{n}", "1", "{a}", "1", "{b}", "live", "{id}", "1")
 	u := r.Replace(path)
 	switch {
 	case unit == "u1": // the unit token's own unit: no filter, its answer must be filtered alone

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -160,6 +161,10 @@ func (a *api) handleError(c *fiber.Ctx, err error) error {
 	}
 	c.Status(p.Status)
 	c.Set(fiber.HeaderContentType, problemContentType)
+	// Headers a handler set before it failed describe an answer that is not sent.
+	for _, h := range []string{fiber.HeaderETag, fiber.HeaderLocation, fiber.HeaderContentDisposition, headerCache} {
+		c.Response().Header.Del(h)
+	}
 	return c.Send(body)
 }
 
@@ -178,6 +183,11 @@ func (a *api) problem(c *fiber.Ctx, err error) *problem {
 	switch {
 	case errors.As(err, &pe):
 		// A bug: the generic 500.
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		// The request's context ended (requestContext): its client is gone, it took too
+		// long or the server is shutting down. Its transaction was rolled back.
+		p.Status = http.StatusServiceUnavailable
+		p.Detail = "the request was stopped before it was done (it took too long, its client went away or the server is shutting down); nothing was saved: try again"
 	case errors.As(err, &re):
 		p.Status, p.Field, p.Detail = re.status, re.field, re.detail
 	case errors.As(err, &ie) && errors.As(err, &se):

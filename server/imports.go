@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -52,7 +53,7 @@ func ImportValues(ctx context.Context, store *schema.Store, code, layer string, 
 	for i := range rows {
 		units[i] = rows[i].Unit
 	}
-	values, err := exchange.ReadValues(data, filename, contentType, scheme, units)
+	values, err := exchange.ReadValuesContext(ctx, data, filename, contentType, scheme, units)
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +150,12 @@ func (a *api) importValues(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	lang := langOf(c)
 	res, err := ImportValues(c.UserContext(), a.store, c.Params("code"), layer, up.data, up.name, up.contentType, dryRun, who(c))
+	var ie *exchange.ImportError
+	if errors.As(err, &ie) {
+		return ie.In(lang) // the problems in the clerk's language
+	}
 	if err != nil {
 		return err
 	}

@@ -125,6 +125,7 @@ func (a *api) getPublishedUnit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	ex = ex.In(langOf(c))
 	if _, unitToken := ownUnit(c); unitToken {
 		hideTies(ex)
 	}

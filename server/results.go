@@ -57,12 +57,13 @@ func (a *api) getResults(c *fiber.Ctx) error {
 		return err
 	}
 	only, _ := ownUnit(c)
-	shape := []string{format, header, c.Query("group"), c.Query("units"), only}
+	units := listQuery(c, "units")
+	shape := []string{format, header, c.Query("group"), units, only}
 	e, err := a.currentSheet(c, c.Params("code"), layer, shape)
 	if e == nil || err != nil {
 		return err
 	}
-	rows, filtered, err := e.filter(c.Query("group"), c.Query("units"), only)
+	rows, filtered, err := e.filter(c.Query("group"), units, only)
 	if err != nil {
 		return err
 	}
@@ -100,7 +101,8 @@ func (a *api) getUnitResult(c *fiber.Ctx) error {
 	}
 	code, unit := c.Params("code"), c.Params("unit")
 	_, unitToken := ownUnit(c)
-	shape := []string{"unit", unit, fmt.Sprint(unitToken)}
+	lang := langOf(c)
+	shape := []string{"unit", unit, fmt.Sprint(unitToken), lang.String()}
 	e, err := a.currentSheet(c, code, layer, shape)
 	if e == nil || err != nil {
 		return err
@@ -113,6 +115,7 @@ func (a *api) getUnitResult(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	ex = ex.In(lang)
 	if unitToken {
 		hideTies(ex)
 	}

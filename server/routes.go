@@ -21,6 +21,11 @@ func (a *api) routes(app *fiber.App) {
 	a.route(v1, v1Prefix, "POST", "/tokens", a.createToken)
 	a.route(v1, v1Prefix, "DELETE", "/tokens/:name", a.revokeToken)
 
+	a.route(v1, v1Prefix, "POST", "/webhooks", a.createWebhook)
+	a.route(v1, v1Prefix, "GET", "/webhooks", a.listWebhooks)
+	a.route(v1, v1Prefix, "GET", "/webhooks/:id/deliveries", a.listDeliveries)
+	a.route(v1, v1Prefix, "POST", "/webhooks/:id/ping", a.pingWebhook)
+
 	a.route(v1, v1Prefix, "GET", "/schemes", a.listSchemes)
 	a.route(v1, v1Prefix, "POST", "/schemes", a.createScheme)
 	a.route(v1, v1Prefix, "GET", "/schemes/:code", a.getScheme)

@@ -111,8 +111,8 @@ func TestSchemeDocumentFormats(t *testing.T) {
 		{name: "OK/create application/x-yaml", method: "POST", url: "/api/v1/schemes", body: strings.Replace(tinyCopyYAML, "tiny-yaml", "tiny-x-yaml", 1), contentType: "application/x-yaml; charset=utf-8", status: 201, want: []string{`"code":"tiny-x-yaml"`}},
 		{name: "OK/replace YAML", method: "PUT", url: "/api/v1/schemes/tiny-x-yaml", body: strings.Replace(strings.Replace(tinyCopyYAML, "tiny-yaml", "tiny-x-yaml", 1), "Tiny in YAML", "Tiny, replaced in YAML", 1), contentType: "application/yaml", status: 200, want: []string{`"revision":2`}},
 		{name: "OK/replace YAML shows", method: "GET", url: "/api/v1/schemes/tiny-x-yaml?format=yaml", status: 200, want: []string{"title: Tiny, replaced in YAML\n", "revision: 2\n"}},
-		{name: "ErrMalformedYAML", method: "POST", url: "/api/v1/schemes", body: "code: x\ntitle: [\n", contentType: "application/yaml", status: 422, want: []string{"malformed YAML"}, badRequest: true},
-		{name: "ErrYAMLUnknownField", method: "PUT", url: "/api/v1/schemes/tiny-x-yaml", body: strings.Replace(tinyCopyYAML, "formula:", "formual:", 1), contentType: "text/yaml", status: 422, want: []string{"formual"}, badRequest: true},
+		{name: "ErrMalformedYAML", method: "POST", url: "/api/v1/schemes", body: "code: x\ntitle: [\n", contentType: "application/yaml", status: 422, want: []string{"malformed YAML"}},
+		{name: "ErrYAMLUnknownField", method: "PUT", url: "/api/v1/schemes/tiny-x-yaml", body: strings.Replace(tinyCopyYAML, "formula:", "formual:", 1), contentType: "text/yaml", status: 422, want: []string{"formual"}},
 	})
 }
 

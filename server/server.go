@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/rubric-dev/rubric"
 	"github.com/rubric-dev/rubric/schema"
 )
 
@@ -61,6 +62,7 @@ type api struct {
 	importLimit int              // the largest imported file
 	limiter     *rateLimiter     // nil: no rate limit
 	console     map[string]asset // the console's files by name
+	queries     queryParams      // the query parameters of each operation, from openapi.yaml
 }
 
 // New returns the Fiber app that serves rubric's API from store.
@@ -76,6 +78,11 @@ func New(store *schema.Store, cfg Config) *fiber.App {
 		a.now = time.Now
 	}
 	a.sheets = newSheetCache(store)
+	queries, err := specQueryParams(rubric.OpenAPI)
+	if err != nil {
+		panic(err) // the embedded contract is part of the binary; the contract test reads it
+	}
+	a.queries = queries
 	a.docs = renderDocs()
 	a.console = consoleAssets()
 	a.bodyLimit, a.importLimit = cfg.BodyLimit, cfg.ImportLimit
@@ -104,7 +111,7 @@ func New(store *schema.Store, cfg Config) *fiber.App {
 	case cfg.RateLimit > 0:
 		a.limiter = newRateLimiter(cfg.RateLimit, a.now)
 	}
-	app.Use(a.requestID, a.logRequests, a.recoverPanics, a.refuseControlQuery)
+	app.Use(a.requestID, a.logRequests, a.recoverPanics, a.requestContext, a.refuseControlQuery)
 	if len(cfg.CORSOrigins) > 0 {
 		app.Use(newCORS(cfg.CORSOrigins))
 	}

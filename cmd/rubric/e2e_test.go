@@ -90,6 +90,7 @@ func TestEndToEnd(t *testing.T) {
 	if !explained.Result.Complete || explained.Result.Total == nil || len(explained.Explanation.Cells) == 0 {
 		t.Errorf("explanation: %+v", explained)
 	}
+	publications := tourPublications(t, srv, scheme)
 	srv.stop(t)
 	if !strings.Contains(srv.logs.String(), "loaded the seed schemes") {
 		t.Errorf("first start did not load the seeds:\n%s", srv.logs.String())
@@ -141,6 +142,73 @@ func TestEndToEnd(t *testing.T) {
 	if !again.Result.Complete || again.Result.Total == nil || *again.Result.Total != *explained.Result.Total {
 		t.Errorf("after restart, shizhuang: %+v, before %v", again.Result, *explained.Result.Total)
 	}
+	// The publications are as they were, hashes included.
+	if after := srv.get(t, scheme+"/publications"); after != publications {
+		t.Errorf("after restart, publications:\n%s\nbefore:\n%s", after, publications)
+	}
+}
+
+// tourPublications takes the README's tour of publications: publish Rugao's final results,
+// correct 丁堰镇's 职工参保 with a reason (without one it is refused), publish again and read
+// the diff. It returns the list of publications.
+func tourPublications(t *testing.T, srv *process, scheme string) string {
+	t.Helper()
+	var p1 struct {
+		Number int
+		Hash   string
+	}
+	srv.sendJSON(t, "POST", scheme+"/publications", `{"layer": "final", "title": "2022年度考核结果", "message": "经考核领导小组审定"}`, 201, &p1)
+	if p1.Number != 1 || len(p1.Hash) != 64 {
+		t.Fatalf("publication 1: %+v", p1)
+	}
+	const correct = `{"emp_actual": {"value": 700, "note": "社保中心12月复核"}}`
+	srv.sendJSON(t, "PATCH", scheme+"/units/dingyan/values", correct, 422, nil) // no reason
+	srv.sendJSONWith(t, "PATCH", scheme+"/units/dingyan/values", correct, map[string]string{"X-Reason": "丁堰镇职工参保人数复核更正"}, 200, nil)
+	var p2 struct{ Number int }
+	srv.sendJSONWith(t, "POST", scheme+"/publications", `{"layer": "final", "title": "2022年度考核结果（更正）"}`,
+		map[string]string{"X-Reason": "复核后更正通报"}, 201, &p2)
+	if p2.Number != 2 {
+		t.Fatalf("publication 2: %+v", p2)
+	}
+	var diff struct {
+		Units []struct {
+			Unit  string
+			Cells []struct {
+				Code     string
+				Old, New any
+				Delta    *float64
+			}
+		}
+		Values []struct {
+			Unit, Metric, Who, Reason string
+			Old, New                  any
+		}
+		Formulas []any
+	}
+	srv.getJSON(t, scheme+"/publications/1/diff/2", &diff)
+	if len(diff.Values) != 1 || diff.Values[0].Unit != "dingyan" || diff.Values[0].Metric != "emp_actual" ||
+		diff.Values[0].Old != 630.0 || diff.Values[0].New != 700.0 || diff.Values[0].Reason != "丁堰镇职工参保人数复核更正" ||
+		len(diff.Formulas) != 0 {
+		t.Errorf("diff causes: %+v %+v", diff.Values, diff.Formulas)
+	}
+	found := false
+	for _, u := range diff.Units {
+		for _, c := range u.Cells {
+			// 四(二)3②: 630 × 20 = 12600 → 700 × 20 = 14000 元.
+			if u.Unit == "dingyan" && c.Code == "enrol_bonus" && c.Old == 12600.0 && c.New == 14000.0 && *c.Delta == 1400 {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the diff does not show 丁堰镇's enrol_bonus 12600 → 14000: %+v", diff.Units)
+	}
+	var pub struct{ Hash string }
+	srv.getJSON(t, scheme+"/publications/1", &pub)
+	if pub.Hash != p1.Hash {
+		t.Errorf("publication 1's hash %s, published as %s", pub.Hash, p1.Hash)
+	}
+	return srv.get(t, scheme+"/publications")
 }
 
 // buildRubric builds the real binary into dir.
@@ -350,9 +418,18 @@ func (p *process) getJSON(t *testing.T, path string, v any) {
 
 func (p *process) sendJSON(t *testing.T, method, path, body string, status int, v any) {
 	t.Helper()
+	p.sendJSONWith(t, method, path, body, nil, status, v)
+}
+
+// sendJSONWith is sendJSON with more request headers (X-Reason).
+func (p *process) sendJSONWith(t *testing.T, method, path, body string, header map[string]string, status int, v any) {
+	t.Helper()
 	req, err := http.NewRequest(method, p.url+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+testAdminToken)

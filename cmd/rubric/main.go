@@ -56,6 +56,10 @@ Usage:
                                                   import a filled-in template (XLSX or CSV), all or nothing
   rubric export CODE [-format xlsx|csv|json] [-layer self] -o FILE
                                                   write the evaluated sheet
+  rubric publish CODE [-layer final] [-title T] -m MESSAGE
+                                                  publish a layer's results: frozen, numbered, with a SHA-256
+  rubric diff CODE A B [-format text|json|csv|xlsx] [-o FILE]
+                                                  what changed between publications A and B (B may be live), and why
   rubric token create --name N --role admin|assessor|viewer|unit [--scheme S] [--unit U]
                                                   create an API token and print its secret once
   rubric token list                               list the tokens (never their secrets)
@@ -63,7 +67,7 @@ Usage:
   rubric backup FILE                              copy the SQLite database, online, to a new FILE
   rubric version                                  print the version
 
-template, import, export, token and backup work on the database serve uses (-db, env RUBRIC_DB).
+template, import, export, publish, diff, token and backup work on the database serve uses (-db, env RUBRIC_DB).
 `
 
 // run runs one command line and returns the process's exit code.
@@ -88,6 +92,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		err = runImport(ctx, args[1:], stdout, stderr, getenv)
 	case "export":
 		err = runExport(ctx, args[1:], stdout, stderr, getenv)
+	case "publish":
+		err = runPublish(ctx, args[1:], stdout, stderr, getenv)
+	case "diff":
+		err = runDiff(ctx, args[1:], stdout, stderr, getenv)
 	case "token":
 		err = runToken(ctx, args[1:], stdout, stderr, getenv)
 	case "backup":

@@ -54,6 +54,9 @@ type Main struct {
 	app    *fiber.App
 	ln     net.Listener
 	served chan error
+
+	stopHooks context.CancelFunc // stops the webhook dispatcher
+	hooksDone chan struct{}
 }
 
 // NewMain returns a Main with the defaults.
@@ -93,6 +96,14 @@ func (m *Main) Run(ctx context.Context) error {
 	m.ln = ln
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.app.Listener(ln) }()
+	// Webhook deliveries run beside the server; every process may run them (they claim
+	// deliveries, so each is sent by one).
+	hooksCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	m.stopHooks, m.hooksDone = stop, make(chan struct{})
+	go func() {
+		defer close(m.hooksDone)
+		server.NewDispatcher(store, m.Logger).Run(hooksCtx)
+	}()
 	m.Logger.Info("listening", "addr", ln.Addr().String(), "url", m.URL(), "db", redact(m.DB), "version", version)
 	return nil
 }
@@ -158,6 +169,11 @@ func (m *Main) Close() error {
 					"timeout", shutdownTimeout, "open", m.app.Server().GetOpenConnectionsCount())
 			}
 		}
+	}
+	if m.stopHooks != nil {
+		m.stopHooks()
+		<-m.hooksDone
+		m.stopHooks = nil
 	}
 	if m.store != nil {
 		if err := m.store.Close(); err != nil {

@@ -1,0 +1,37 @@
+package i18n
+
+// zh is the catalogue: English format → Simplified Chinese format, with the same verbs in the
+// same order (explicit indexes such as %[2]s where Chinese orders them differently).
+var zh = map[string]string{
+	// Explanations (formulas/explain.go).
+	"raw %s, set to 0 by the veto (%s)":            "原始得分 %s，因一票否决（%s）计为 0",
+	"raw %s, floor 0 of a %s item":                 "原始得分 %s，%s扣完为止，计为 0",
+	"raw %s, capped at max_points %s of a %s item": "原始得分 %s，超过%[3]s上限 %[2]s 分，按 %[2]s 分计",
+	"%s rounded half away from zero to %s":         "%s 四舍五入为 %s",
+	"%s = %s":                                      "%s = %s",
+	"error: %s":                                    "错误：%s",
+	"no value: %s":                                 "无值：%s",
+	"score":                                        "得分项",
+	"bonus":                                        "加分项",
+	"deduction":                                    "扣分项",
+	"veto":                                         "一票否决",
+	"no value (nil)":                               "无值",
+	"the unit is incomplete":                       "该单位数据不全",
+	"needs %s":                                     "缺少 %s",
+
+	// Import problems (exchange/values.go).
+	"column %q repeats metric %s, already in column %s":             "列 %q 重复了指标 %s（已在 %s 列）",
+	"column %q matches several metrics (%s): use the metric code":   "列 %q 对应多个指标（%s）：请使用指标代码",
+	"unknown column %q: not a metric code or title of the scheme":   "未知的列 %q：不是本方案的指标代码或名称",
+	"unknown unit %q: not on the scheme's roster":                   "未知单位 %q：不在本方案的单位名单中",
+	"unknown unit %q: no unit on the scheme's roster has this name": "未知单位 %q：本方案的单位名单中没有这个名称",
+	"unit name %q is ambiguous (%s): give the unit code":            "单位名称 %q 有多个对应单位（%s）：请填写单位代码",
+	"unit %q appears twice: first in row %d":                        "单位 %q 重复出现：首次在第 %d 行",
+	"expected a whole number, got %q":                               "应为整数，实际为 %q",
+	"expected a number, got %q":                                     "应为数字，实际为 %q",
+	"expected %s or %s (or true/false, 1/0), got %q":                "应为%s或%s（或 true/false、1/0），实际为 %q",
+	"and 1 more problem":                                            "另有 1 个问题",
+	"and %d more problems":                                          "另有 %d 个问题",
+	"%s is above the maximum %s":                                    "%s 超过上限 %s",
+	"%s is below the minimum %s":                                    "%s 低于下限 %s",
+}
