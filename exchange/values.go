@@ -262,7 +262,7 @@ func (im *importer) sparseRow(n int, cells []sheetCell) {
 				if !im.unheaded[c.col] {
 					im.unheaded[c.col] = true
 					im.add(Problem{Row: n, Column: im.column(c.col), Value: strings.TrimSpace(c.text),
-						Message: "a value in a column without a header: the column matches no metric"})
+						msg: i18n.M("a value in a column without a header: the column matches no metric")})
 				}
 			}
 			continue
@@ -311,7 +311,7 @@ func (im *importer) row(n int, cells []string) {
 // filled-in template, and reading on would only cost time (5 million rows of one cell each).
 func (im *importer) countRow(n int) bool {
 	if im.dataRows++; im.dataRows > len(im.units)+MaxProblems {
-		im.add(Problem{Row: n, Message: fmt.Sprintf("more than %d rows of values: the scheme has %d units; the rest of the sheet was not read",
+		im.add(Problem{Row: n, msg: i18n.M("more than %d rows of values: the scheme has %d units; the rest of the sheet was not read",
 			len(im.units)+MaxProblems, len(im.units))})
 		im.stop = true
 		return false
