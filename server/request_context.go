@@ -35,7 +35,9 @@ func (a *api) requestContext(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeoutCause(context.Background(), requestTimeout, context.DeadlineExceeded)
 	ctx, cancelCause := context.WithCancelCause(ctx)
 	w := &watch{rc: c.Context(), conn: c.Context().Conn(), cancel: cancelCause}
+	w.mu.Lock() // the timer's first check reads w.timer: it must see it set
 	w.timer = time.AfterFunc(watchInterval, w.check)
+	w.mu.Unlock()
 	c.SetUserContext(ctx)
 	defer func() {
 		w.stop()
