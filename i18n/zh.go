@@ -34,6 +34,6 @@ var zh = map[string]string{
 	"and %d more problems":                                                                     "另有 %d 个问题",
 	"%s is above the maximum %s":                                                               "%s 超过上限 %s",
 	"%s is below the minimum %s":                                                               "%s 低于下限 %s",
-	"more than %d rows of values: the scheme has %d units; the rest of the sheet was not read": "数据行超过 %d 行：本方案只有 %d 个单位，其余各行未读取",
-	"a value in a column without a header: the column matches no metric":                       "该列没有表头却填有数值：不对应任何指标",
+	"a value in a column without a header: the column matches no metric":                       "无表头的列中有值：该列不对应任何指标",
+	"more than %d rows of values: the scheme has %d units; the rest of the sheet was not read": "数据行超过 %d 行：本方案只有 %d 个单位；其余行未读取",
 }

@@ -139,6 +139,29 @@ func (p *PublicationContent) Canonical() []byte {
 	return r.canonical()
 }
 
+// MarshalJSON writes the publication with its document, values and sheet exactly as stored
+// (and hashed), without encoding them again.
+func (p *PublicationContent) MarshalJSON() ([]byte, error) {
+	if p.document == "" || p.values == "" {
+		// Built in memory (a live side), not read from the store: encode the fields.
+		type plain PublicationContent
+		return encodeCompact((*plain)(p))
+	}
+	head, err := encodeCompact(p.Publication)
+	if err != nil {
+		return nil, err
+	}
+	b := make([]byte, 0, len(head)+len(p.document)+len(p.values)+len(p.Sheet)+40)
+	b = append(b, head[:len(head)-1]...)
+	b = append(b, `,"document":`...)
+	b = append(b, p.document...)
+	b = append(b, `,"values":`...)
+	b = append(b, p.values...)
+	b = append(b, `,"sheet":`...)
+	b = append(b, p.Sheet...)
+	return append(b, '}'), nil
+}
+
 // Verify recomputes the hash of the publication's content and reports whether it is Hash.
 func (p *PublicationContent) Verify() bool { return hashOf(p.Canonical()) == p.Hash }
 

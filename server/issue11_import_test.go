@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"compress/flate"
 	"context"
 	"fmt"
 	"io"
@@ -22,6 +23,7 @@ func slowWorkbook(tb testing.TB, rows, cells, runs int) []byte {
 	tb.Helper()
 	var b bytes.Buffer
 	zw := zip.NewWriter(&b)
+	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) { return flate.NewWriter(w, flate.BestSpeed) })
 	part := func(name, text string) {
 		w, err := zw.Create(name)
 		if err != nil {

@@ -208,7 +208,7 @@ func TestIssue11PostgresRestart(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		load(t, base, 50, 40, ty)
+		load(t, base, 50, 24, ty)
 	}()
 	var healthDown, healthUp []int
 	for range 2 {

@@ -35,7 +35,10 @@ func (a *api) requestContext(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeoutCause(context.Background(), requestTimeout, context.DeadlineExceeded)
 	ctx, cancelCause := context.WithCancelCause(ctx)
 	w := &watch{rc: c.Context(), conn: c.Context().Conn(), cancel: cancelCause}
+	// Under w.mu: the timer may fire before AfterFunc returns, and check reads w.timer.
+	w.mu.Lock()
 	w.timer = time.AfterFunc(watchInterval, w.check)
+	w.mu.Unlock()
 	c.SetUserContext(ctx)
 	defer func() {
 		w.stop()
