@@ -28,7 +28,7 @@ type entry struct {
 func (sh *Sheet) computeCall(id int, changed *[]int) {
 	col := sh.p.cols[id]
 	call := col.call
-	out := &sh.cols[id]
+	out := sh.own(id) // the column is written whole
 	n := len(sh.units)
 	set := func(r int, v val) {
 		if changed != nil && !same(out.get(r), v) {
@@ -70,6 +70,7 @@ func (sh *Sheet) computeCall(id int, changed *[]int) {
 			sh.ranks = map[int]*rankState{}
 		}
 		sh.ranks[id] = st
+		delete(sh.sharedRanks, id)
 		sh.assignRanks(call, st, nil, set)
 		return
 	}
@@ -315,15 +316,15 @@ func (sh *Sheet) assignRanks(call *callDef, st *rankState, only []int, set func(
 
 // updateRank re-ranks after the rows in rows changed their value, key or completeness.
 func (sh *Sheet) updateRank(id int, rows []int, changed *[]int) {
-	st := sh.ranks[id]
+	st := sh.ownRank(id)
 	call := sh.p.cols[id].call
 	out := &sh.cols[id]
 	src := &sh.cols[call.src]
 	set := func(r int, v val) {
 		if !same(out.get(r), v) {
 			*changed = append(*changed, r)
+			sh.own(id).set(r, v) // out points at sh.cols[id], so it sees the copy
 		}
-		out.set(r, v)
 	}
 	moved := make(map[int32]bool, len(rows))
 	var fresh []entry

@@ -18,6 +18,12 @@ func (sh *Sheet) Result(unit string) (Result, bool) {
 	return sh.result(r), true
 }
 
+// Has reports whether the sheet has a row for unit.
+func (sh *Sheet) Has(unit string) bool {
+	_, ok := sh.index[unit]
+	return ok
+}
+
 // Units lists the units of the sheet in row order.
 func (sh *Sheet) Units() []Unit { return sh.units }
 

@@ -3,6 +3,7 @@ package formulas
 import (
 	"fmt"
 	"math"
+	"sync/atomic"
 )
 
 // Sheet is a scheme evaluated for a set of units: one row per unit, one column per metric,
@@ -16,6 +17,13 @@ type Sheet struct {
 	ranks map[int]*rankState // rank columns kept sorted for updates
 	text  int                // bytes of text held by computed cells (see MaxSheetText)
 	layer string             // the layer evaluated: outputs of other layers are not computed
+
+	// A clone shares its columns and rank states with the sheet it was cloned from until
+	// it changes them (see Clone): shared[id] and sharedRanks[id] say which it must copy
+	// before a write. frozen is set on a sheet that was cloned, which Set then refuses.
+	shared      []bool
+	sharedRanks map[int]bool
+	frozen      atomic.Bool
 }
 
 // Evaluate computes every cell of the sheet for rows, column by column in dependency order.
@@ -117,7 +125,9 @@ func (sh *Sheet) setComplete(r int) {
 			break
 		}
 	}
-	sh.cols[sh.p.complete].set(r, boolean(complete))
+	if c := boolean(complete); !same(sh.cols[sh.p.complete].get(r), c) {
+		sh.own(sh.p.complete).set(r, c)
+	}
 }
 
 func (sh *Sheet) isComplete(r int) bool { return sh.cols[sh.p.complete].n[r] != 0 }

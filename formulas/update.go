@@ -9,6 +9,9 @@ import (
 // on it: the cells of that row that read it, the column functions over the columns that
 // changed, and the rows whose cells those changed — like a spreadsheet, cell by cell.
 func (sh *Sheet) Set(unit, metric string, value any) error {
+	if sh.frozen.Load() {
+		return fmt.Errorf("formulas: the sheet was cloned and is read-only: change its clone")
+	}
 	r, err := sh.row(unit)
 	if err != nil {
 		return err
@@ -21,7 +24,7 @@ func (sh *Sheet) Set(unit, metric string, value any) error {
 	if same(sh.cols[id].get(r), v) {
 		return nil
 	}
-	sh.cols[id].set(r, v)
+	sh.own(id).set(r, v)
 	u := newUpdate(sh)
 	u.changed(id, r)
 	wasComplete := sh.isComplete(r)
@@ -88,7 +91,8 @@ func (u *update) run() {
 			if same(c.get(r), v) {
 				continue
 			}
-			sh.store(c, r, v)
+			sh.own(id)
+			sh.store(c, r, v) // c points at sh.cols[id]: it sees the copy own made
 			u.changed(id, r)
 		}
 		u.pending[id] = nil

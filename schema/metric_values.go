@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 
@@ -107,7 +108,7 @@ func (s *Store) unitValues(ctx context.Context, code, unit, layer string, values
 			return invalid(problems, nil)
 		}
 		now := s.now()
-		changed, err := saveValues(ctx, tx, code, layer, map[string]map[string]Entry{unit: batch}, replace, who, now)
+		changed, err := saveValues(ctx, tx, code, layer, map[string]map[string]Entry{unit: batch}, replace, who, now, row.DataVersion+1)
 		if err != nil || !changed {
 			return err
 		}
@@ -156,7 +157,7 @@ func (s *Store) SetValues(ctx context.Context, code, layer string, values map[st
 			return invalid(problems, nil)
 		}
 		now := s.now()
-		changed, err := saveValues(ctx, tx, code, layer, batch, false, who, now)
+		changed, err := saveValues(ctx, tx, code, layer, batch, false, who, now, row.DataVersion+1)
 		if err != nil {
 			return err
 		}
@@ -208,7 +209,7 @@ func saveDocumentValues(ctx context.Context, tx bun.IDB, sc *formulas.Scheme, va
 			}
 			batch[unit] = entries
 		}
-		c, err := saveValues(ctx, tx, sc.Code, layer, batch, false, who, now)
+		c, err := saveValues(ctx, tx, sc.Code, layer, batch, false, who, now, 0)
 		if err != nil {
 			return false, err
 		}
@@ -219,8 +220,10 @@ func saveDocumentValues(ctx context.Context, tx bun.IDB, sc *formulas.Scheme, va
 
 // saveValues writes checked entries of one layer (unit → metric → entry) and records every
 // change in the value history. With replace, the other stored values of those units are
-// removed. It reports whether anything changed.
-func saveValues(ctx context.Context, tx bun.IDB, code, layer string, batch map[string]map[string]Entry, replace bool, who string, now time.Time) (bool, error) {
+// removed. It reports whether anything changed. dataVersion, when not 0, is the data version
+// the write makes, recorded with each change; the caller holds the scheme's row locked and
+// bumps it by one, and nothing but values changes in its transaction.
+func saveValues(ctx context.Context, tx bun.IDB, code, layer string, batch map[string]map[string]Entry, replace bool, who string, now time.Time, dataVersion int64) (bool, error) {
 	if len(batch) == 0 {
 		return false, nil
 	}
@@ -232,101 +235,148 @@ func saveValues(ctx context.Context, tx bun.IDB, code, layer string, batch map[s
 	if err != nil {
 		return false, err
 	}
-	units := sortedKeys(batch)
-	var stored []valueRow
-	q := tx.NewSelect().Model(&stored).Where("scheme_code = ? AND layer = ?", code, layer)
-	if len(units) <= batchSize {
-		q = q.Where("unit_code IN (?)", bun.List(units))
+	var dv *int64
+	if dataVersion != 0 {
+		dv = &dataVersion
 	}
-	if err := q.Scan(ctx); err != nil {
+	sortedUnits := sortedKeys(batch)
+	stored, err := storedValues(ctx, tx, code, layer, sortedUnits)
+	if err != nil {
 		return false, err
 	}
 	old := make(map[[2]string]*valueRow, len(stored))
 	for i := range stored {
 		old[[2]string{stored[i].UnitCode, stored[i].Metric}] = &stored[i]
 	}
-	var upserts []*valueRow
-	var history []*historyRow
-	var deletes []*valueRow
-	remove := func(r *valueRow) {
-		deletes = append(deletes, r)
-		history = append(history, &historyRow{SchemeCode: code, UnitCode: r.UnitCode, Layer: layer, Metric: r.Metric,
-			OldValue: &r.Value, Who: who, Reason: reason, At: now})
+	// Rows are written a chunk at a time as they are made, not gathered first: an import of
+	// 1.3 million values would otherwise hold every row twice over (value and history).
+	var (
+		upserts = make([]valueRow, 0, batchSize)
+		history = make([]historyRow, 0, batchSize)
+		deletes []*valueRow
+		changes int
+		units   = map[string]bool{} // units with a change
+		checked bool
+	)
+	flush := func(all bool) error {
+		if !checked && changes > 0 && reason == "" {
+			if err := needReason(ctx, tx, code); err != nil {
+				return err
+			}
+		}
+		checked = checked || changes > 0
+		if len(upserts) > 0 && (all || len(upserts) >= batchSize) {
+			if _, err := tx.NewInsert().Model(&upserts).
+				On("CONFLICT (scheme_code, unit_code, layer, metric) DO UPDATE").
+				Set("value = EXCLUDED.value").Set("note = EXCLUDED.note").
+				Set("who = EXCLUDED.who").Set("updated_at = EXCLUDED.updated_at").
+				Exec(ctx); err != nil {
+				return err
+			}
+			upserts = upserts[:0]
+		}
+		if len(history) > 0 && (all || len(history) >= batchSize) {
+			if _, err := tx.NewInsert().Model(&history).Exec(ctx); err != nil {
+				return err
+			}
+			history = history[:0]
+		}
+		return nil
 	}
-	for _, unit := range units {
+	record := func(h historyRow) error {
+		history = append(history, h)
+		changes++
+		units[h.UnitCode] = true
+		return flush(false)
+	}
+	remove := func(r *valueRow) error {
+		deletes = append(deletes, r)
+		return record(historyRow{SchemeCode: code, UnitCode: r.UnitCode, Layer: layer, Metric: r.Metric,
+			OldValue: &r.Value, Who: who, Reason: reason, At: now, DataVersion: dv})
+	}
+	for _, unit := range sortedUnits {
 		entries := batch[unit]
 		for _, metric := range sortedKeys(entries) {
 			e := entries[metric]
 			prev := old[[2]string{unit, metric}]
 			if e.Value == nil {
 				if prev != nil {
-					remove(prev)
+					if err := remove(prev); err != nil {
+						return false, err
+					}
 				}
 				continue
 			}
-			data, err := json.Marshal(e.Value)
+			value, err := encodeValue(e.Value)
 			if err != nil {
 				return false, fmt.Errorf("encode value of %s: %w", metric, err)
 			}
-			value := string(data)
 			if prev != nil && prev.Value == value && prev.Note == e.Note {
 				continue
 			}
-			upserts = append(upserts, &valueRow{SchemeCode: code, UnitCode: unit, Layer: layer, Metric: metric,
+			upserts = append(upserts, valueRow{SchemeCode: code, UnitCode: unit, Layer: layer, Metric: metric,
 				Value: value, Note: e.Note, Who: who, UpdatedAt: now})
-			h := &historyRow{SchemeCode: code, UnitCode: unit, Layer: layer, Metric: metric, NewValue: &value,
-				Note: e.Note, Who: who, Reason: reason, At: now}
+			h := historyRow{SchemeCode: code, UnitCode: unit, Layer: layer, Metric: metric, NewValue: &value,
+				Note: e.Note, Who: who, Reason: reason, At: now, DataVersion: dv}
 			if prev != nil {
 				h.OldValue = &prev.Value
 			}
-			history = append(history, h)
+			if err := record(h); err != nil {
+				return false, err
+			}
 		}
 		if replace {
 			for i := range stored {
 				r := &stored[i]
 				if _, named := entries[r.Metric]; r.UnitCode == unit && !named {
-					remove(r)
+					if err := remove(r); err != nil {
+						return false, err
+					}
 				}
 			}
 		}
 	}
-	if len(history) > 0 && reason == "" {
-		if err := needReason(ctx, tx, code); err != nil {
-			return false, err
-		}
-	}
-	for start := 0; start < len(upserts); start += batchSize {
-		chunk := upserts[start:min(start+batchSize, len(upserts))]
-		if _, err := tx.NewInsert().Model(&chunk).
-			On("CONFLICT (scheme_code, unit_code, layer, metric) DO UPDATE").
-			Set("value = EXCLUDED.value").Set("note = EXCLUDED.note").
-			Set("who = EXCLUDED.who").Set("updated_at = EXCLUDED.updated_at").
-			Exec(ctx); err != nil {
-			return false, err
-		}
+	if err := flush(true); err != nil {
+		return false, err
 	}
 	for _, r := range deletes {
 		if _, err := tx.NewDelete().Model(r).WherePK().Exec(ctx); err != nil {
 			return false, err
 		}
 	}
-	for start := 0; start < len(history); start += batchSize {
-		chunk := history[start:min(start+batchSize, len(history))]
-		if _, err := tx.NewInsert().Model(&chunk).Exec(ctx); err != nil {
+	if changes > 0 {
+		if err := enqueueEvent(ctx, tx, EventValuesChanged, code, map[string]any{"layer": layer, "units": sortedKeys(units),
+			"values": changes, "who": who, "reason": reason}, now); err != nil {
 			return false, err
 		}
 	}
-	if len(history) > 0 {
-		changed := map[string]bool{}
-		for _, h := range history {
-			changed[h.UnitCode] = true
-		}
-		if err := enqueueEvent(ctx, tx, EventValuesChanged, code, map[string]any{"layer": layer, "units": sortedKeys(changed),
-			"values": len(history), "who": who, "reason": reason}, now); err != nil {
-			return false, err
-		}
+	return changes > 0, nil
+}
+
+// storedValues reads the stored values of a layer — of the listed units when they are few,
+// else all — scanned plainly: an import of every unit reads 1.3 million rows at 100,000
+// units, and bun's model reflection cost more than the database.
+func storedValues(ctx context.Context, tx bun.IDB, code, layer string, units []string) ([]valueRow, error) {
+	query := "SELECT unit_code, metric, value, note FROM metric_values WHERE scheme_code = ? AND layer = ?"
+	args := []any{code, layer}
+	if len(units) <= batchSize {
+		query += " AND unit_code IN (?)"
+		args = append(args, bun.List(units))
 	}
-	return len(history) > 0, nil
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []valueRow
+	for rows.Next() {
+		r := valueRow{SchemeCode: code, Layer: layer}
+		if err := rows.Scan(&r.UnitCode, &r.Metric, &r.Value, &r.Note); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 // unitCodes is the set of a scheme's unit codes.
@@ -341,6 +391,18 @@ func unitCodes(ctx context.Context, db bun.IDB, code string) (map[string]bool, e
 		set[c] = true
 	}
 	return set, nil
+}
+
+// encodeValue writes a value as it is stored: its JSON. Numbers in encoding/json's 'f' range
+// are formatted directly, as encoding/json formats them, without its reflection.
+func encodeValue(v any) (string, error) {
+	if f, ok := v.(float64); ok {
+		if a := math.Abs(f); a == 0 || a >= 1e-6 && a < 1e21 {
+			return strconv.FormatFloat(f, 'f', -1, 64), nil
+		}
+	}
+	data, err := json.Marshal(v)
+	return string(data), err
 }
 
 // decodeValue reads a stored value: a number (float64), a boolean or text.

@@ -29,6 +29,7 @@ func migrations() *migrate.Migrations {
 	ms.Add(migrationLayerWindows())
 	ms.Add(migrationPublications())
 	ms.Add(migrationWebhooks())
+	ms.Add(migrationHistoryDataVersion())
 	return ms
 }
 

@@ -21,6 +21,11 @@ type historyRow struct {
 	Reason        string    `bun:"reason"`
 	Who           string    `bun:"who"`
 	At            time.Time `bun:"at"`
+	// DataVersion is the scheme's data version the change made, on changes of values only
+	// (PATCH/PUT of a unit's values, an import): a sheet cached at an earlier version catches
+	// up by applying them (Store.ValueChanges). NULL on changes made with the roster or the
+	// scheme, and on changes saved before the column existed.
+	DataVersion *int64 `bun:"data_version"`
 }
 
 // HistoryEntry is one change of one value: Old is nil when the value was first entered, New

@@ -54,7 +54,9 @@ type compiled struct {
 }
 
 // sheetEntry is one evaluated sheet and what it was computed from. Nothing in it changes after
-// it is published.
+// it is published: the next data version is a new entry, whose sheet is a clone of this one
+// with the changes applied (formulas.Sheet.Clone freezes this one). What is computed from it
+// on demand — the JSON of the whole sheet, compressed forms — is computed once per entry.
 type sheetEntry struct {
 	scheme      string
 	layer       string
@@ -62,15 +64,14 @@ type sheetEntry struct {
 	dataVersion int64
 	program     *formulas.Program
 	warnings    []formulas.Warning
-	rows        []formulas.Row
 	sheet       *formulas.Sheet
-	results     []formulas.Result
 	groups      map[string]bool
-	units       map[string]int // unit code → index in results
 
 	jsonOnce sync.Once
 	json     []byte
 	jsonErr  error
+
+	encoded encodedBodies // the JSON compressed, per encoding
 }
 
 func newSheetCache(store *schema.Store) *sheetCache {
@@ -98,9 +99,10 @@ func (sc *sheetCache) getAt(ctx context.Context, code, layer string, rev int, dv
 	key := sheetKey{scheme: code, layer: layer}
 	fk := flightKey{sheetKey: key, revision: rev, dataVersion: dv}
 	sc.mu.Lock()
-	if e := sc.sheets[key]; e != nil && e.revision == rev && e.dataVersion == dv {
+	old := sc.sheets[key]
+	if old != nil && old.revision == rev && old.dataVersion == dv {
 		sc.mu.Unlock()
-		return e, cacheHit, nil
+		return old, cacheHit, nil
 	}
 	if f, ok := sc.flights[fk]; ok {
 		sc.mu.Unlock()
@@ -121,15 +123,52 @@ func (sc *sheetCache) getAt(ctx context.Context, code, layer string, rev int, dv
 		}
 		sc.mu.Lock()
 		delete(sc.flights, fk)
-		if f.err == nil {
+		// Flights to different versions may end in any order: an older sheet of the same
+		// revision does not replace a newer one.
+		if cur := sc.sheets[key]; f.err == nil && (cur == nil || cur.revision != f.entry.revision || cur.dataVersion <= f.entry.dataVersion) {
 			sc.sheets[key] = f.entry
 		}
 		sc.mu.Unlock()
 		close(f.done)
 	}()
 	// The evaluation serves every waiter: it is not cut short when this request goes away.
+	how := cacheMiss
+	if old != nil && old.revision == rev && old.dataVersion < dv {
+		var ok bool
+		if f.entry, ok = sc.advance(context.WithoutCancel(ctx), old); ok {
+			return f.entry, cacheUpdate, nil
+		}
+	}
 	f.entry, f.err = sc.build(context.WithoutCancel(ctx), code, layer)
-	return f.entry, cacheMiss, f.err
+	return f.entry, how, f.err
+}
+
+// catchUpLimit is the most value changes a cached sheet is brought up to date with; beyond
+// it evaluating the sheet anew is cheaper (a change costs from microseconds to, when it moves
+// a unit across a ranking of 100,000, tens of milliseconds).
+const catchUpLimit = 200
+
+// advance brings a cached sheet up to the scheme's current data version by applying the value
+// changes made since, as the value history lists them, to a clone of it: the changes of this
+// process and of every other on the same database alike. ok is false when the history cannot
+// bridge the gap (see schema.Store.ValueChanges) or cannot be read; the caller then evaluates
+// the sheet anew.
+func (sc *sheetCache) advance(ctx context.Context, old *sheetEntry) (e *sheetEntry, ok bool) {
+	to, changes, ok, err := sc.store.ValueChanges(ctx, old.scheme, old.layer, old.revision, old.dataVersion, catchUpLimit)
+	if err != nil || !ok {
+		return nil, false
+	}
+	if to == old.dataVersion {
+		return old, true
+	}
+	sheet := old.sheet.Clone()
+	for _, c := range changes {
+		if err := sheet.Set(c.Unit, c.Metric, c.Value); err != nil {
+			return nil, false // a unit or metric the sheet does not have: evaluate anew
+		}
+	}
+	return &sheetEntry{scheme: old.scheme, layer: old.layer, revision: old.revision, dataVersion: to,
+		program: old.program, warnings: old.warnings, sheet: sheet, groups: old.groups}, true
 }
 
 // build reads the rows of one layer in one snapshot and evaluates them.
@@ -144,13 +183,9 @@ func (sc *sheetCache) build(ctx context.Context, code, layer string) (*sheetEntr
 	}
 	sheet := cp.program.EvaluateLayer(rows, layer)
 	e := &sheetEntry{scheme: code, layer: layer, revision: rev, dataVersion: dv, program: cp.program,
-		warnings: cp.warnings, rows: rows, sheet: sheet, results: sheet.Results(),
-		groups: map[string]bool{}, units: make(map[string]int, len(rows))}
+		warnings: cp.warnings, sheet: sheet, groups: map[string]bool{}}
 	for _, g := range scheme.Groups {
 		e.groups[g] = true
-	}
-	for i, r := range e.results {
-		e.units[r.Unit.Code] = i
 	}
 	return e, nil
 }
@@ -210,10 +245,43 @@ func (e *sheetEntry) view(rows []formulas.Result) sheetView {
 		Columns: cols, Units: rows, Warnings: e.warnings}
 }
 
-// fullJSON is the JSON answer of the whole sheet, encoded once.
+// fullJSON is the JSON answer of the whole sheet, encoded once per version, row by row from
+// the sheet (holding every row's Result at once would cost more memory than the sheet).
 func (e *sheetEntry) fullJSON() ([]byte, error) {
 	e.jsonOnce.Do(func() {
-		e.json, e.jsonErr = sheetJSON(e.view(e.results))
+		e.json, e.jsonErr = e.sheetJSON()
 	})
 	return e.json, e.jsonErr
+}
+
+// sheetJSON writes what marshalJSON(e.view(e.sheet.Results())) would: the head of the view
+// with encoding/json, then the rows straight from the sheet (encoding/json would scan again
+// every byte a MarshalJSON method returns: 60 MB at 100,000 units).
+func (e *sheetEntry) sheetJSON() ([]byte, error) {
+	v := e.view(nil)
+	head, err := marshalJSON(struct {
+		Scheme      string            `json:"scheme"`
+		Revision    int               `json:"revision"`
+		DataVersion int64             `json:"data_version"`
+		Layer       string            `json:"layer"`
+		Columns     []formulas.Column `json:"columns"`
+	}{v.Scheme, v.Revision, v.DataVersion, v.Layer, v.Columns})
+	if err != nil {
+		return nil, err
+	}
+	warnings, err := marshalJSON(v.Warnings)
+	if err != nil {
+		return nil, err
+	}
+	b := append([]byte(nil), head[:len(head)-1]...)
+	b = append(b, `,"units":`...)
+	if b, err = e.sheet.AppendResultsJSON(b, maxAnswer); errors.Is(err, formulas.ErrTooLarge) {
+		return nil, schema.Errorf(schema.Invalid, "units",
+			"the answer would be more than the %d MB an answer may be: ask for fewer units (?units=, ?group=) or for CSV", maxAnswer>>20)
+	} else if err != nil {
+		return nil, err
+	}
+	b = append(b, `,"warnings":`...)
+	b = append(b, warnings...)
+	return append(b, '}'), nil
 }

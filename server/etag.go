@@ -24,14 +24,17 @@ import (
 // answers 304 without evaluating anything.
 
 // headerCache tells how the results cache served a results answer: cacheHit (a sheet already
-// evaluated), cacheMiss (this request evaluated it) or cacheShared (it waited for another
-// request's evaluation of the same sheet). The misses of a process are its evaluations.
+// evaluated), cacheUpdate (this request brought the cached sheet up to date by applying the
+// value changes made since, by any process), cacheMiss (this request evaluated it) or
+// cacheShared (it waited for another request's evaluation or update of the same sheet). The
+// misses of a process are its evaluations.
 const headerCache = "X-Rubric-Cache"
 
 // Values of headerCache.
 const (
 	cacheHit    = "hit"
 	cacheMiss   = "miss"
+	cacheUpdate = "update"
 	cacheShared = "shared"
 )
 

@@ -2,10 +2,12 @@ package server
 
 import (
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -27,10 +29,19 @@ type ImportResult struct {
 	Changed   int           `json:"changed"`   // values that differ from the stored ones
 	Unchanged int           `json:"unchanged"` // values equal to the stored ones
 	Changes   []ValueChange `json:"changes"`
+	// ChangesOffset is the index of the first of Changes among all the changes (a dry run
+	// lists them a page at a time); ChangesTruncated says that more follow.
+	ChangesOffset    int  `json:"changes_offset"`
+	ChangesTruncated bool `json:"changes_truncated"`
 	// Impact lists each unit whose total, rank or grade the import moves, before → after
 	// (absent when no value changes).
 	Impact *impact `json:"impact,omitempty"`
 }
+
+// maxImportChanges is the most changes one import answer lists: a saved import of 100,000
+// units changing every value would otherwise answer with a 95 MB list. The changed count is
+// always whole; the list is the dry run's, a page at a time or as CSV.
+const maxImportChanges = 1000
 
 // ValueChange is one value an import changes: Old is nil where the unit had no value.
 type ValueChange struct {
@@ -107,28 +118,21 @@ func ImportValues(ctx context.Context, store *schema.Store, code, layer string, 
 }
 
 // keepNotes gives each changed value that had a value before the note it had, so that
-// SetValues keeps it. schema reads notes one unit at a time (GetValues); only units whose
-// changed values replace old ones are read.
+// SetValues keeps it. The notes of the layer are read with one query (schema.ValueNotes), not
+// one unit at a time.
 func keepNotes(ctx context.Context, store *schema.Store, code, layer string, batch map[string]map[string]any, rows []formulas.Row) error {
+	notes, err := store.ValueNotes(ctx, code, layer)
+	if err != nil {
+		return err
+	}
 	for _, row := range rows {
 		changed := batch[row.Unit.Code]
-		replaces := false
-		for m := range changed {
-			if _, ok := row.Values[m]; ok {
-				replaces = true
-				break
-			}
-		}
-		if !replaces {
-			continue
-		}
-		stored, err := store.GetValues(ctx, code, row.Unit.Code, layer)
-		if err != nil {
-			return err
-		}
 		for m, v := range changed {
-			if sv, ok := stored[m]; ok && sv.Note != "" {
-				changed[m] = map[string]any{"value": v, "note": sv.Note}
+			if _, had := row.Values[m]; !had {
+				continue
+			}
+			if note := notes[row.Unit.Code][m]; note != "" {
+				changed[m] = map[string]any{"value": v, "note": note}
 			}
 		}
 	}
@@ -156,6 +160,27 @@ func (a *api) importValues(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	offset, err := intQuery(c, "changes_offset", 0)
+	if err != nil {
+		return err
+	}
+	limit, err := intQuery(c, "changes_limit", maxImportChanges)
+	if err != nil {
+		return err
+	}
+	if offset < 0 {
+		return badRequest("changes_offset", "changes_offset %d must be ≥ 0", offset)
+	}
+	if limit < 1 || limit > maxImportChanges {
+		return badRequest("changes_limit", "changes_limit %d is out of range 1..%d", limit, maxImportChanges)
+	}
+	asCSV, err := enumQuery(c, "changes", "json", "csv")
+	if err != nil {
+		return err
+	}
+	if asCSV == "csv" && !dryRun {
+		return badRequest("changes", "changes=csv lists the changes of a dry run: add dry_run=true")
+	}
 	lang := langOf(c)
 	res, err := ImportValues(c.UserContext(), a.store, c.Params("code"), layer, up.data, up.name, up.contentType, dryRun, who(c))
 	var ie *exchange.ImportError
@@ -165,7 +190,42 @@ func (a *api) importValues(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if asCSV == "csv" {
+		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+		c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+res.Scheme+"-changes.csv"+`"`)
+		return writeChangesCSV(c.Response().BodyWriter(), res.Changes)
+	}
+	all := res.Changes
+	start := min(offset, len(all))
+	res.Changes = all[start:min(start+limit, len(all))]
+	res.ChangesOffset = start
+	res.ChangesTruncated = start+len(res.Changes) < len(all)
 	return c.JSON(res)
+}
+
+// writeChangesCSV writes every change of an import as CSV: unit, metric, old and new value.
+func writeChangesCSV(w io.Writer, changes []ValueChange) error {
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	if err := cw.Write([]string{"unit", "metric", "old_value", "new_value"}); err != nil {
+		return err
+	}
+	cell := func(v any) string {
+		if v == nil {
+			return ""
+		}
+		if f, ok := v.(float64); ok {
+			return strconv.FormatFloat(f, 'f', -1, 64)
+		}
+		return fmt.Sprint(v)
+	}
+	for _, ch := range changes {
+		if err := cw.Write([]string{ch.Unit, ch.Metric, cell(ch.Old), cell(ch.New)}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
 // upload is a file sent to the server, with the name and media type its sender gave it.

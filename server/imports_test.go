@@ -142,6 +142,12 @@ func TestImportValues(t *testing.T) {
 		{name: "OK/GBK CSV by name and title", method: "POST", url: "/api/v1/schemes/rugao-2022-medical/values/import?dry_run=true", body: gbk, contentType: "text/csv", status: 200,
 			want: []string{`"units":1,"values":1`, `"unit":"dingyan","metric":"res_actual"`, `"new_value":47000`}},
 		{name: "OK/octet-stream", method: "POST", url: importURL + "?dry_run=true", body: tinyFilled, contentType: "application/octet-stream", status: 200, want: []string{`"dry_run":true`}},
+		{name: "OK/dry run a page of changes", method: "POST", url: importURL + "?dry_run=true&changes_offset=1&changes_limit=1", body: tinyHead + "u1,One,100,100,4,\r\nu2,Two,100,95,5,\r\nu3,Three,100,96,,\r\n", contentType: "text/csv", status: 200,
+			want: []string{`"changed":3,`, `"changes":[{"unit":"u2","metric":"late","old_value":1,"new_value":5}],"changes_offset":1,"changes_truncated":true`}},
+		{name: "OK/dry run changes as CSV", method: "POST", url: importURL + "?dry_run=true&changes=csv", body: tinyHead + "u1,One,100,100,4,\r\nu2,Two,100,95,5,\r\nu3,Three,100,96,,\r\n", contentType: "text/csv", status: 200,
+			want: []string{"unit,metric,old_value,new_value\r\nu1,late,3,4\r\nu2,late,1,5\r\nu3,actual,97,96\r\n"}},
+		{name: "ErrChangesCSVSaved", method: "POST", url: importURL + "?changes=csv", body: tinyFilled, contentType: "text/csv", status: 400, want: []string{`"field":"changes"`, "dry_run=true"}},
+		{name: "ErrChangesLimit", method: "POST", url: importURL + "?dry_run=true&changes_limit=1001", body: tinyFilled, contentType: "text/csv", status: 400, want: []string{`"field":"changes_limit"`}, badRequest: true},
 
 		{name: "ErrEveryProblemZH", method: "POST", url: importURL, body: tinyBad, contentType: "text/csv", status: 422,
 			want: []string{`"type":"/docs#problem-invalid-file"`,

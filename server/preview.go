@@ -22,13 +22,23 @@ type previewed struct {
 
 // preview applies change to a copy of the scheme's current revision, validates and compiles
 // the copy as a save would (so that it fails as a save would), and evaluates both the current
-// and the changed scheme over the same rows of one layer. Nothing is saved.
+// and the changed scheme over the same rows of one layer, read in one snapshot (the cached
+// sheet is kept up to date change by change and holds no rows). Nothing is saved.
 func (a *api) preview(ctx context.Context, code, layer string, change func(*formulas.Scheme) error) (*previewed, error) {
-	e, err := a.sheets.get(ctx, code, layer)
+	rev, _, scheme, rows, err := a.store.Rows(ctx, code, layer)
 	if err != nil {
 		return nil, err
 	}
-	sc, err := cloneScheme(e.program.Scheme())
+	cp, err := a.sheets.compile(code, rev, scheme)
+	if err != nil {
+		return nil, err
+	}
+	lay := layer
+	if lay == "" {
+		lay = schema.LayerFinal
+	}
+	before := cp.program.EvaluateLayer(rows, lay)
+	sc, err := cloneScheme(scheme)
 	if err != nil {
 		return nil, err
 	}
@@ -44,12 +54,12 @@ func (a *api) preview(ctx context.Context, code, layer string, change func(*form
 	if err != nil {
 		return nil, err
 	}
-	after := prog.EvaluateLayer(e.rows, e.layer)
+	after := prog.EvaluateLayer(rows, lay)
 	warnings = append(warnings, after.FailingEverywhere()...)
 	if warnings == nil {
 		warnings = []formulas.Warning{}
 	}
-	return &previewed{revision: e.revision, warnings: warnings, impact: &impact{Layer: layer, Impact: formulas.Compare(e.sheet, after)}}, nil
+	return &previewed{revision: rev, warnings: warnings, impact: &impact{Layer: layer, Impact: formulas.Compare(before, after)}}, nil
 }
 
 // withFailing adds to the warnings of a saved change of a scheme the formulas that fail for

@@ -58,7 +58,14 @@ func (a *api) getResults(c *fiber.Ctx) error {
 	}
 	only, _ := ownUnit(c)
 	units := listQuery(c, "units")
+	// The whole sheet's JSON is sent gzipped to a client that takes it (compressed once per
+	// version); filtered answers are built per request and sent as they are.
+	whole := c.Query("group") == "" && units == "" && only == ""
+	gz := format == "json" && whole && acceptsGzip(c.Get(fiber.HeaderAcceptEncoding))
 	shape := []string{format, header, c.Query("group"), units, only}
+	if gz { // another representation, another tag
+		shape = append(shape, "gzip")
+	}
 	e, err := a.currentSheet(c, c.Params("code"), layer, shape)
 	if e == nil || err != nil {
 		return err
@@ -68,6 +75,9 @@ func (a *api) getResults(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderETag, a.sheetETag(e.revision, e.dataVersion, e.layer, shape...))
+	if !filtered && format != "json" {
+		rows = e.sheet.Results()
+	}
 	switch format {
 	case "csv":
 		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
@@ -91,7 +101,7 @@ func (a *api) getResults(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-	return c.Send(data)
+	return sendEncoded(c, data, &e.encoded, gz)
 }
 
 func (a *api) getUnitResult(c *fiber.Ctx) error {
@@ -107,7 +117,7 @@ func (a *api) getUnitResult(c *fiber.Ctx) error {
 	if e == nil || err != nil {
 		return err
 	}
-	i, ok := e.units[unit]
+	res, ok := e.sheet.Result(unit)
 	if !ok {
 		return notFound("unit", unit, code)
 	}
@@ -121,7 +131,7 @@ func (a *api) getUnitResult(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderETag, a.sheetETag(e.revision, e.dataVersion, e.layer, shape...))
 	return c.JSON(unitResult{Scheme: e.scheme, Revision: e.revision, DataVersion: e.dataVersion, Layer: e.layer,
-		Result: e.results[i], Explanation: ex})
+		Result: res, Explanation: ex})
 }
 
 // hideTies takes out of an explanation the codes of the units tied with its own, for a unit
@@ -157,7 +167,7 @@ func ExportResults(ctx context.Context, store *schema.Store, w io.Writer, code, 
 	if err != nil {
 		return err
 	}
-	return e.write(w, e.results, format, false, now)
+	return e.write(w, e.sheet.Results(), format, false, now)
 }
 
 // write writes rows of the sheet to w as format: json, csv (with a header of codes if
@@ -193,7 +203,7 @@ func attachment(e *sheetEntry, ext string) string {
 // group or unit is Invalid.
 func (e *sheetEntry) filter(group, units, only string) (rows []formulas.Result, filtered bool, err error) {
 	if group == "" && units == "" && only == "" {
-		return e.results, false, nil
+		return nil, false, nil // the whole sheet: e.sheet.Results() where rows are needed
 	}
 	if group != "" && !e.groups[group] {
 		groups := make([]string, 0, len(e.groups))
@@ -212,7 +222,7 @@ func (e *sheetEntry) filter(group, units, only string) (rows []formulas.Result, 
 			if u == "" {
 				continue
 			}
-			if _, ok := e.units[u]; !ok || (only != "" && u != only) {
+			if !e.sheet.Has(u) || (only != "" && u != only) {
 				unknown = append(unknown, u)
 			}
 			want[u] = true
@@ -222,8 +232,9 @@ func (e *sheetEntry) filter(group, units, only string) (rows []formulas.Result, 
 		}
 	}
 	rows = []formulas.Result{}
-	for _, r := range e.results {
-		if (group == "" || r.Unit.Group == group) && (want == nil || want[r.Unit.Code]) && (only == "" || r.Unit.Code == only) {
+	for _, u := range e.sheet.Units() {
+		if (group == "" || u.Group == group) && (want == nil || want[u.Code]) && (only == "" || u.Code == only) {
+			r, _ := e.sheet.Result(u.Code)
 			rows = append(rows, r)
 		}
 	}
