@@ -1,7 +1,10 @@
 package exchange
 
 import (
+	"bytes"
 	"testing"
+
+	"github.com/rubric-dev/rubric/formulas"
 )
 
 // TestWriteXLSXPrints: the results sheet, read back with excelize, prints landscape on A4,
@@ -50,4 +53,43 @@ func derefString(s *string) string {
 		return "<nil>"
 	}
 	return *s
+}
+
+// TestWriteXLSXBooleans: a boolean output reads 是 or 否 in the workbook, as the templates
+// write booleans, not TRUE/FALSE.
+func TestWriteXLSXBooleans(t *testing.T) {
+	fx := mustMini(t)
+	s := *fx.scheme
+	s.Outputs = append(append([]formulas.Output(nil), s.Outputs...), formulas.Output{Code: "met", Title: "达标", Formula: "rate >= 100"})
+	p, _, err := formulas.Compile(&s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := WriteXLSX(&b, p, p.Evaluate(fx.rows).Results(), Meta{Layer: "final"}); err != nil {
+		t.Fatal(err)
+	}
+	f := mustOpen(t, b.Bytes())
+	rows, err := f.GetRows(SheetResults)
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := -1
+	for j, title := range rows[0] {
+		if title == "达标" {
+			col = j
+		}
+	}
+	if col < 0 {
+		t.Fatalf("no column 达标 in %q", rows[0])
+	}
+	seen := map[string]int{}
+	for _, r := range rows[headerRows:] {
+		if col < len(r) {
+			seen[r[col]]++
+		}
+	}
+	if seen["是"] == 0 || seen["否"] == 0 || seen["TRUE"]+seen["FALSE"]+seen["true"]+seen["false"] > 0 {
+		t.Errorf("the boolean column reads %v", seen)
+	}
 }

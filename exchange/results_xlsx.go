@@ -287,6 +287,11 @@ func (b *resultsBook) row(sw *excelize.StreamWriter, res *formulas.Result, n int
 			if x == "" {
 				v = nil // an empty text output
 			}
+		case bool:
+			v = no // as the templates write them, not TRUE/FALSE
+			if x {
+				v = yes
+			}
 		case nil:
 			if c.numeric() {
 				key.format = b.formats[i]
