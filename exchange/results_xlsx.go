@@ -22,11 +22,12 @@ type Meta struct {
 	Stamp     *Stamp    // the publication the results are, if they are one
 }
 
-// Sheets of an exported results workbook.
+// Sheets of an exported results workbook, named in Chinese for the offices that print them:
+// the results (考核结果), the cells that could not be computed (错误) and the formulas (计分公式).
 const (
-	SheetResults  = "results"
-	SheetErrors   = "errors"
-	SheetFormulas = "formulas"
+	SheetResults  = "考核结果"
+	SheetErrors   = "错误"
+	SheetFormulas = "计分公式"
 )
 
 // headerRows is the number of header rows of the results sheet.
@@ -98,6 +99,10 @@ func (b *resultsBook) write(results []formulas.Result, meta Meta) error {
 	}
 	b.measure(results)
 
+	// Before the stream writer, which writes the sheet's settings as it finds them.
+	if err := setPrintLayout(f, SheetResults, headerRows, "B"); err != nil { // code and name on every page
+		return err
+	}
 	sw, err := f.NewStreamWriter(SheetResults)
 	if err != nil {
 		return err
@@ -194,8 +199,8 @@ func (b *resultsBook) header(sw *excelize.StreamWriter) error {
 	lines1, lines2 := 1, 1
 	for i := 0; i < len(b.cols); i++ {
 		c := &b.cols[i]
-		switch {
-		case c.top == i: // a top-level category: its title over its span, 小计 below
+		switch c.top {
+		case i: // a top-level category: its title over its span, 小计 below
 			end := i
 			for end+1 < len(b.cols) && b.cols[end+1].top == i {
 				end++
@@ -281,6 +286,11 @@ func (b *resultsBook) row(sw *excelize.StreamWriter, res *formulas.Result, n int
 		case string:
 			if x == "" {
 				v = nil // an empty text output
+			}
+		case bool:
+			v = no // as the templates write them, not TRUE/FALSE
+			if x {
+				v = yes
 			}
 		case nil:
 			if c.numeric() {

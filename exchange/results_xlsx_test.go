@@ -23,7 +23,7 @@ func mustResultsBook(tb testing.TB) *excelize.File {
 
 func TestWriteXLSXSheets(t *testing.T) {
 	f := mustResultsBook(t)
-	if got, want := f.GetSheetList(), []string{"results", "errors", "formulas"}; !reflect.DeepEqual(got, want) {
+	if got, want := f.GetSheetList(), []string{SheetResults, SheetErrors, SheetFormulas}; !reflect.DeepEqual(got, want) {
 		t.Errorf("sheets %q, want %q", got, want)
 	}
 	if got := f.GetActiveSheetIndex(); got != 0 {

@@ -83,11 +83,11 @@ func mustBenchProgram(tb testing.TB) *Program {
 
 // handResult is one unit's sheet row from the hand-written loop; points in hundredths.
 type handResult struct {
-	items           [9]int64 // i1 i2 i3 i4 s5 s6 i7 bonus deduction, hundredths
-	total           int64    // hundredths
-	grade           string
-	rank, groupRank int
-	feeCents        int64
+	items    [9]int64 // i1 i2 i3 i4 s5 s6 i7 bonus deduction, hundredths
+	total    int64    // hundredths
+	grade    string
+	rank     int
+	feeCents int64
 }
 
 // handLoop computes the benchmark rubric exactly: rates as fractions, points in hundredths.

@@ -163,7 +163,7 @@ func (sh *Sheet) groupOf(call *callDef, ids map[groupKey]int32, r int) int32 {
 	if k.k == kNull || k.k == kErr {
 		return -1
 	}
-	gk := groupKey{k.k, k.n, k.s}
+	gk := groupKey(k)
 	g, ok := ids[gk]
 	if !ok {
 		g = int32(len(ids))

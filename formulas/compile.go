@@ -827,12 +827,23 @@ func (c *compiler) clarify(msg string) string {
 	return r.Replace(msg)
 }
 
+// knownNames are the names a formula may use: every column declared — an output not yet
+// type-checked too (res_rat must suggest the output res_rate, not the item res_rank) — and
+// the helpers.
 func (c *compiler) knownNames() []string {
+	seen := map[string]bool{}
 	var names []string
-	for name := range c.types {
-		if !strings.HasPrefix(name, "__") {
+	add := func(name string) {
+		if !strings.HasPrefix(name, "__") && !seen[name] {
+			seen[name] = true
 			names = append(names, name)
 		}
+	}
+	for name := range c.types {
+		add(name)
+	}
+	for name := range c.p.byName {
+		add(name)
 	}
 	return append(names, helperNames()...)
 }

@@ -26,7 +26,7 @@ func TestResultJSONMatchesEncodingJSON(t *testing.T) {
 	results := append(mustMini(t).Results(), Result{
 		Unit:     Unit{Code: "x\"y", Name: "名\n\t\\", Group: "g", Attrs: map[string]any{"population": 1200000, "tag": "a<b"}},
 		Complete: true, Missing: []string{"m1", "m2"},
-		Cells:  map[string]any{"a": 1e-7, "b": 1e21, "c": 123456789.125, "d": "\u2028\x01", "e": true, "f": nil, "g": -0.0},
+		Cells:  map[string]any{"a": 1e-7, "b": 1e21, "c": 123456789.125, "d": "\u2028\x01", "e": true, "f": nil, "g": math.Copysign(0, -1)},
 		Errors: map[string]string{"z": "pct: the base is 0", "a": "x"},
 		Total:  &total, Grade: &grade, Rank: &rank, Vetoed: true,
 	})

@@ -444,7 +444,7 @@ func formulaCauses(ctx context.Context, db bun.IDB, code string, ra, rb int) ([]
 	var rows []auditRow
 	if err := db.NewSelect().Model(&rows).
 		Where("scheme_code = ? AND kind IN (?) AND revision > ? AND revision <= ?", code,
-			bun.In([]string{ChangeScheme, ChangeItem, ChangeOutput, ChangeMetric}), lo, hi).
+			bun.List([]string{ChangeScheme, ChangeItem, ChangeOutput, ChangeMetric}), lo, hi).
 		Order("id").Scan(ctx); err != nil {
 		return nil, err
 	}

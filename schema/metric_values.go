@@ -361,7 +361,7 @@ func storedValues(ctx context.Context, tx bun.IDB, code, layer string, units []s
 	args := []any{code, layer}
 	if len(units) <= batchSize {
 		query += " AND unit_code IN (?)"
-		args = append(args, bun.In(units))
+		args = append(args, bun.List(units))
 	}
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {

@@ -37,10 +37,8 @@ func Migrations(ctx context.Context, dsn string) ([]MigrationStatus, error) {
 	if dsn == "" {
 		dsn = DefaultDSN
 	}
-	if path, ok := sqliteFile(dsn); ok {
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-			return nil, Errorf(NotFound, "", "no database file %s", path)
-		}
+	if err := mustExist(dsn); err != nil {
+		return nil, err
 	}
 	s, err := open(ctx, dsn, Options{})
 	if err != nil {
@@ -98,4 +96,17 @@ func sqliteFile(dsn string) (path string, ok bool) {
 	}
 	path, _, _ = strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
 	return path, true
+}
+
+// mustExist is NotFound when dsn names an SQLite file that does not exist.
+func mustExist(dsn string) error {
+	if dsn == "" {
+		dsn = DefaultDSN
+	}
+	if path, ok := sqliteFile(dsn); ok {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return Errorf(NotFound, "", "no database file %s (check -db or RUBRIC_DB)", path)
+		}
+	}
+	return nil
 }

@@ -16,7 +16,7 @@ func TestMigrations(t *testing.T) {
 		if e == testdb.SQLite {
 			t.Run("ErrNoFile", func(t *testing.T) {
 				_, err := Migrations(ctx, dsn)
-				checkError(t, err, NotFound, "no database file "+dsn)
+				checkError(t, err, NotFound, "no database file "+dsn+" (check -db or RUBRIC_DB)")
 				if _, err := os.Stat(dsn); err == nil {
 					t.Error("Migrations created the file")
 				}

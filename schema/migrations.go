@@ -59,6 +59,9 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 		defer unlock()
 	case dialect.SQLite:
+		if s.migrated(ctx) {
+			return nil // nothing to do: no lock, so no <database>-migrate file left behind
+		}
 		unlock, err := s.lockSQLiteMigrations(ctx)
 		if err != nil {
 			return err
@@ -106,7 +109,7 @@ func (s *Store) lockMigrations(ctx context.Context) (unlock func(), err error) {
 		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_unlock(?)", migrationLock); err != nil {
 			// The session might still hold the lock: close the connection instead of
 			// returning it to the pool, which ends the session and releases the lock.
-			conn.Raw(func(any) error { return driver.ErrBadConn })
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
 		conn.Close()
 	}, nil
@@ -214,4 +217,24 @@ func dropTables(ctx context.Context, tx bun.Tx) error {
 		}
 	}
 	return nil
+}
+
+// migrated reports whether every migration of this build is applied to the SQLite database;
+// false when that cannot be told, so that migrate takes the lock and finds out.
+func (s *Store) migrated(ctx context.Context) bool {
+	var exists bool
+	q := "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'bun_migrations'"
+	if err := s.wdb.QueryRowContext(ctx, q).Scan(&exists); err != nil || !exists {
+		return false
+	}
+	all, err := migrate.NewMigrator(s.wdb, migrations()).MigrationsWithStatus(ctx)
+	if err != nil {
+		return false
+	}
+	for _, m := range all {
+		if !m.IsApplied() {
+			return false
+		}
+	}
+	return true
 }

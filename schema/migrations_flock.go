@@ -24,7 +24,7 @@ func tryLockFile(path string) (unlock func(), ok bool, err error) {
 		return nil, false, err
 	}
 	return func() {
-		syscall.Flock(fd, syscall.LOCK_UN)
+		_ = syscall.Flock(fd, syscall.LOCK_UN) // closing the file releases it anyway
 		f.Close()
 	}, true, nil
 }

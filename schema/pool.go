@@ -35,10 +35,19 @@ type Options struct {
 	// AcquireTimeout is how long a PostgreSQL transaction waits for a connection; 0 is
 	// DefaultAcquireTimeout.
 	AcquireTimeout time.Duration
+	// MustExist refuses an SQLite file that does not exist (NotFound) instead of creating an
+	// empty database: for the commands that read or change what is there, where a mistyped
+	// path must not silently answer from nothing.
+	MustExist bool
 }
 
 // OpenWith is Open with options.
 func OpenWith(ctx context.Context, dsn string, opts Options) (*Store, error) {
+	if opts.MustExist {
+		if err := mustExist(dsn); err != nil {
+			return nil, err
+		}
+	}
 	s, err := open(ctx, dsn, opts)
 	if err != nil {
 		return nil, err

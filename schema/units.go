@@ -271,7 +271,7 @@ func replaceRoster(ctx context.Context, tx bun.IDB, code string, units []formula
 		keep[i], rows[i] = units[i].Code, r
 	}
 	if _, err := tx.NewDelete().Model((*unitRow)(nil)).Where("scheme_code = ?", code).
-		Where("code NOT IN (?)", bun.In(keep)).Exec(ctx); err != nil {
+		Where("code NOT IN (?)", bun.List(keep)).Exec(ctx); err != nil {
 		return err
 	}
 	for start := 0; start < len(rows); start += batchSize {

@@ -86,9 +86,9 @@ func TestUnits(t *testing.T) {
 				return err
 			}, Conflict, `unit "xinbei" of scheme "test-medical" already exists`},
 			{"ErrCreateInvalid", func(s *Store) error {
-				_, err := s.CreateUnit(ctx, "test-medical", formulas.Unit{Code: "Bad", Group: "乡", Attrs: map[string]any{"population": true}})
+				_, err := s.CreateUnit(ctx, "test-medical", formulas.Unit{Code: "Bad/1", Group: "乡", Attrs: map[string]any{"population": true}})
 				return err
-			}, Invalid, `code: "Bad" is not a valid code: use lower-case letters, digits and "_", starting with a letter; ` +
+			}, Invalid, `code: "Bad/1" is not a valid unit code: use letters, digits, "-", "_" and ".", starting with a letter or digit; ` +
 				`name: name is required; group: group "乡" is not one of the scheme's groups: 主功能区, 镇; ` +
 				`attrs.population: expected a whole number, got true`},
 			{"ErrCreateNoScheme", func(s *Store) error {

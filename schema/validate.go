@@ -14,8 +14,11 @@ const MaxCodeLength = 64
 
 var (
 	identRe = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
-	slugRe  = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
-	paramRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	// unitCodeRe is what offices use as unit codes, which formulas never name: 行政区划代码
+	// (320682), roster numbers (U000020), 统一社会信用代码 (91320000MA1234567X), with - _ .
+	unitCodeRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+	slugRe     = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+	paramRe    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
 
 // reservedNames are the names a metric, item or output code must not take: the sheet's own
@@ -272,6 +275,22 @@ func (v *validator) ident(path, code string, reserved bool) bool {
 	return false
 }
 
+// unitCode checks the code of a unit: letters of either case and digits, then also "-", "_"
+// and ".", so that an office's own codes (320682, U000020, 91320000MA1234567X) are kept.
+func (v *validator) unitCode(path, code string) bool {
+	switch {
+	case code == "":
+		v.add(path, "code is required")
+	case len(code) > MaxCodeLength:
+		v.add(path, "code is longer than %d characters", MaxCodeLength)
+	case !unitCodeRe.MatchString(code):
+		v.add(path, `%q is not a valid unit code: use letters, digits, "-", "_" and ".", starting with a letter or digit`, code)
+	default:
+		return true
+	}
+	return false
+}
+
 func (v *validator) title(path, title string) {
 	if strings.TrimSpace(title) == "" {
 		v.add(path+".title", "title is required")
@@ -309,7 +328,7 @@ func (v *validator) units(s *formulas.Scheme, units []formulas.Unit, pathOf func
 			p.Field = path + "." + p.Field
 			v.problems = append(v.problems, p)
 		}
-		if identRe.MatchString(u.Code) {
+		if unitCodeRe.MatchString(u.Code) {
 			if seen[u.Code] {
 				v.add(path+".code", "unit %q is listed twice", u.Code)
 			}
@@ -323,7 +342,7 @@ func (v *validator) units(s *formulas.Scheme, units []formulas.Unit, pathOf func
 func unitProblems(s *formulas.Scheme, u *formulas.Unit) []Problem {
 	v := &validator{}
 	v.problems = textProblems("", u)
-	v.ident("code", u.Code, false)
+	v.unitCode("code", u.Code)
 	if strings.TrimSpace(u.Name) == "" {
 		v.add("name", "name is required")
 	}

@@ -137,11 +137,11 @@ func TestValidate(t *testing.T) {
 			"outputs[0].title: title is required", "outputs[0].formula: formula is required"}},
 		{"ErrVeto", func(d *Document) { d.Veto = &formulas.Veto{Label: "一票否决"} }, []string{"veto.formula: formula is required"}},
 		{"ErrUnit", func(d *Document) {
-			d.Units[1].Code = "Dong"
+			d.Units[1].Code = "-dong"
 			d.Units[2].Name = ""
 			d.Units[2].Group = "乡"
 			d.Units = append(d.Units, formulas.Unit{Code: "xinbei", Name: "again", Attrs: map[string]any{"population": "many"}})
-		}, []string{`units[1].code: "Dong" is not a valid code: use lower-case letters, digits and "_", starting with a letter`,
+		}, []string{`units[1].code: "-dong" is not a valid unit code: use letters, digits, "-", "_" and ".", starting with a letter or digit`,
 			"units[2].name: name is required",
 			`units[2].group: group "乡" is not one of the scheme's groups: 主功能区, 镇`,
 			`units[3].attrs.population: expected a whole number, got text "many"`,

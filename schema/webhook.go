@@ -249,7 +249,7 @@ func deliveries(ctx context.Context, db bun.IDB, rows []deliveryRow) ([]Delivery
 		ids[i] = rows[i].EventID
 	}
 	var events []eventRow
-	if err := db.NewSelect().Model(&events).Where("id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+	if err := db.NewSelect().Model(&events).Where("id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
 		return nil, err
 	}
 	byID := map[int64]*eventRow{}
@@ -377,11 +377,11 @@ func (s *Store) ClaimDeliveries(ctx context.Context, limit int, lease time.Durat
 		}
 		until := now.Add(lease)
 		if _, err := tx.NewUpdate().Model((*deliveryRow)(nil)).Set("claimed_until = ?", until).
-			Set("attempts = attempts + 1").Where("id IN (?)", bun.In(ids)).Exec(ctx); err != nil {
+			Set("attempts = attempts + 1").Where("id IN (?)", bun.List(ids)).Exec(ctx); err != nil {
 			return err
 		}
 		var rows []deliveryRow
-		if err := tx.NewSelect().Model(&rows).Where("id IN (?)", bun.In(ids)).Order("id").Scan(ctx); err != nil {
+		if err := tx.NewSelect().Model(&rows).Where("id IN (?)", bun.List(ids)).Order("id").Scan(ctx); err != nil {
 			return err
 		}
 		var err error

@@ -140,7 +140,7 @@ func (d *Dispatcher) send(ctx context.Context, dl schema.Delivery) (int, string)
 		return 0, err.Error()
 	}
 	defer resp.Body.Close()
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // drain for reuse; what is left does not matter
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return resp.StatusCode, fmt.Sprintf("the receiver answered %d", resp.StatusCode)
 	}

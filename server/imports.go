@@ -33,6 +33,9 @@ type ImportResult struct {
 	// lists them a page at a time); ChangesTruncated says that more follow.
 	ChangesOffset    int  `json:"changes_offset"`
 	ChangesTruncated bool `json:"changes_truncated"`
+	// Impact lists each unit whose total, rank or grade the import moves, before → after
+	// (absent when no value changes).
+	Impact *impact `json:"impact,omitempty"`
 }
 
 // maxImportChanges is the most changes one import answer lists: a saved import of 100,000
@@ -98,6 +101,9 @@ func ImportValues(ctx context.Context, store *schema.Store, code, layer string, 
 			}
 			batch[unit][m.Code] = v
 		}
+	}
+	if len(batch) > 0 {
+		res.Impact = importImpact(scheme, rows, layer, batch)
 	}
 	if dryRun || len(batch) == 0 {
 		return res, nil
@@ -338,4 +344,38 @@ func megabytes(n int) string {
 		return fmt.Sprintf("%d MB", int(mb))
 	}
 	return fmt.Sprintf("%.1f MB", mb)
+}
+
+// importImpact evaluates the layer before and after the import's changes and keeps the units
+// whose total, rank or grade moves: what a clerk checks before saving an import.
+func importImpact(scheme *formulas.Scheme, rows []formulas.Row, layer string, batch map[string]map[string]any) *impact {
+	prog, _, err := formulas.Compile(scheme)
+	if err != nil {
+		return nil // a stored scheme compiles; if not, the results say why
+	}
+	after := make([]formulas.Row, len(rows))
+	for i, row := range rows {
+		after[i] = row
+		if changed := batch[row.Unit.Code]; len(changed) > 0 {
+			values := make(map[string]any, len(row.Values)+len(changed))
+			for k, v := range row.Values {
+				values[k] = v
+			}
+			for k, v := range changed {
+				values[k] = v
+			}
+			after[i].Values = values
+		}
+	}
+	all := formulas.Compare(prog.EvaluateLayer(rows, layer), prog.EvaluateLayer(after, layer))
+	out := &impact{Layer: layer, Impact: formulas.Impact{Units: []formulas.UnitImpact{}, GradeChanges: all.GradeChanges}}
+	for _, u := range all.Units {
+		if u.Changed {
+			out.Units = append(out.Units, u)
+		}
+	}
+	if out.GradeChanges == nil {
+		out.GradeChanges = []string{}
+	}
+	return out
 }

@@ -102,7 +102,12 @@ func TestImportValues(t *testing.T) {
 	e.run(t, []scenario{
 		{name: "OK/dry run", method: "POST", url: importURL + "?dry_run=true", body: tinyFilled, contentType: "text/csv", status: 200,
 			want: []string{`"scheme":"tiny","layer":"final","dry_run":true,"units":3,"values":8,"changed":2,"unchanged":6`,
-				`"changes":[{"unit":"u1","metric":"late","old_value":null,"new_value":2},{"unit":"u3","metric":"actual","old_value":null,"new_value":90}]`}},
+				`"changes":[{"unit":"u1","metric":"late","old_value":null,"new_value":2},{"unit":"u3","metric":"actual","old_value":null,"new_value":90}]`,
+				// By hand (late defaults to 0): u1 10 (done 6, ontime 4) → 8 (ontime 4 − 2), rank 1 → 3,
+				// still good (≥ 8); u3 incomplete → rate 90, done 6 − 0.1 × 10 = 5, ontime 4, total 9,
+				// rank 1, good; u2 stays 8.5 (done 6 − 0.1 × 5, ontime 3), 2nd, so it is not listed.
+				`"impact":{"layer":"final","units":[{"unit":"u1","name":"One","old_total":10,"new_total":8,"old_rank":1,"new_rank":3,"old_grade":"good","new_grade":"good","changed":true},` +
+					`{"unit":"u3","name":"Three","old_total":null,"new_total":9,"old_rank":null,"new_rank":1,"old_grade":null,"new_grade":"good","changed":true,"outputs":[{"code":"rate","old":null,"new":90}]}],"grade_changes":["u3"]}`}},
 		{name: "OK/dry run saved nothing", method: "GET", url: "/api/v1/schemes/tiny/results?units=u3", status: 200, want: []string{`"complete":false`}},
 	})
 	if n := historyTotal(t, e); n != before {

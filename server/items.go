@@ -128,7 +128,7 @@ func (a *api) createItem(c *fiber.Ctx) error {
 	}
 	c.Location(location("schemes", code, "items", saved.Code))
 	c.Set(fiber.HeaderETag, schemeETag(rev))
-	return c.Status(fiber.StatusCreated).JSON(newItemSaved(saved, rev, warnings))
+	return c.Status(fiber.StatusCreated).JSON(newItemSaved(saved, rev, a.withFailing(c.UserContext(), code, warnings)))
 }
 
 func (a *api) patchItem(c *fiber.Ctx) error {
@@ -175,7 +175,7 @@ func (a *api) patchItem(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderETag, schemeETag(rev))
-	return c.JSON(newItemSaved(saved, rev, warnings))
+	return c.JSON(newItemSaved(saved, rev, a.withFailing(c.UserContext(), code, warnings)))
 }
 
 func (a *api) deleteItem(c *fiber.Ctx) error {
@@ -184,6 +184,9 @@ func (a *api) deleteItem(c *fiber.Ctx) error {
 		ref, ok := findItem(&s.Items, item)
 		if !ok {
 			return notFound("item", item, code)
+		}
+		if err := refuseUsed(s, "item", item); err != nil {
+			return err
 		}
 		*ref.siblings = slices.Delete(*ref.siblings, ref.index, ref.index+1)
 		return nil

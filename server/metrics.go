@@ -140,6 +140,9 @@ func (a *api) deleteMetric(c *fiber.Ctx) error {
 		if i < 0 {
 			return notFound("metric", metric, code)
 		}
+		if err := refuseUsed(s, "metric", metric); err != nil {
+			return err
+		}
 		s.Metrics = slices.Delete(s.Metrics, i, i+1)
 		return nil
 	}, who(c), c.Query("message"), ifMatch(c).options()...)

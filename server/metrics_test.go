@@ -22,7 +22,8 @@ func TestMetrics(t *testing.T) {
 		{name: "ErrPatchTypeBreaksFormula", method: "PATCH", url: "/api/v1/schemes/tiny/metrics/late", body: `{"type": "text", "min": 0}`, status: 422},
 		{name: "ErrPatchEmpty", method: "PATCH", url: "/api/v1/schemes/tiny/metrics/late", body: `{}`, status: 422, badRequest: true},
 		{name: "ErrPatchNotFound", method: "PATCH", url: "/api/v1/schemes/tiny/metrics/nothing", body: `{"max": 1}`, status: 404},
-		{name: "ErrDeleteRead", method: "DELETE", url: "/api/v1/schemes/tiny/metrics/late", status: 422, want: []string{`"item":"ontime"`, "late"}},
+		{name: "ErrDeleteRead", method: "DELETE", url: "/api/v1/schemes/tiny/metrics/late", status: 422, want: []string{`"field":"metric"`, `late is used by ontime: change their formulas first`}, notWant: []string{"unknown name"}},
+		{name: "ErrDeleteReadByOutput", method: "DELETE", url: "/api/v1/schemes/tiny/metrics/actual", status: 422, want: []string{`actual is used by rate: change their formulas first`}},
 		{name: "OK/delete", method: "DELETE", url: "/api/v1/schemes/tiny/metrics/spare", status: 200, want: []string{`"revision":4`}},
 		{name: "ErrDeleteNotFound", method: "DELETE", url: "/api/v1/schemes/tiny/metrics/spare", status: 404},
 	})

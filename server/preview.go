@@ -55,8 +55,20 @@ func (a *api) preview(ctx context.Context, code, layer string, change func(*form
 		return nil, err
 	}
 	after := prog.EvaluateLayer(rows, lay)
+	warnings = append(warnings, after.FailingEverywhere()...)
 	if warnings == nil {
 		warnings = []formulas.Warning{}
 	}
 	return &previewed{revision: rev, warnings: warnings, impact: &impact{Layer: layer, Impact: formulas.Compare(before, after)}}, nil
+}
+
+// withFailing adds to the warnings of a saved change of a scheme the formulas that fail for
+// every unit of its final layer (formulas.FailingEverywhere). The warnings are advice: a sheet
+// that cannot be evaluated adds none, and the results report it.
+func (a *api) withFailing(ctx context.Context, code string, warnings []formulas.Warning) []formulas.Warning {
+	e, err := a.sheets.get(ctx, code, schema.LayerFinal)
+	if err != nil || e == nil || e.sheet == nil {
+		return warnings
+	}
+	return append(warnings, e.sheet.FailingEverywhere()...)
 }

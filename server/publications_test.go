@@ -8,6 +8,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/rubric-dev/rubric/exchange"
 	"github.com/rubric-dev/rubric/schema"
 )
 
@@ -118,7 +119,7 @@ func TestPublications(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer f.Close()
-		rows, err := f.GetRows("results")
+		rows, err := f.GetRows(exchange.SheetResults)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/rubric-dev/rubric/exchange"
 )
 
 func TestResults(t *testing.T) {
@@ -25,7 +27,7 @@ func TestResults(t *testing.T) {
 			t.Fatalf("open the workbook: %v", err)
 		}
 		defer f.Close()
-		rows, err := f.GetRows("results")
+		rows, err := f.GetRows(exchange.SheetResults)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -15,7 +15,7 @@ func TestUnits(t *testing.T) {
 		{name: "OK/created last", method: "GET", url: "/api/v1/schemes/rugao-2022-medical/units?offset=14", status: 200, want: []string{`"total":15`, `"code":"xincheng"`}},
 		{name: "ErrCreateConflict", method: "POST", url: "/api/v1/schemes/rugao-2022-medical/units", body: `{"code": "xincheng", "name": "新城镇", "group": "镇"}`, status: 409},
 		{name: "ErrCreateGroup", method: "POST", url: "/api/v1/schemes/rugao-2022-medical/units", body: `{"code": "x", "name": "X", "group": "县"}`, status: 422, want: []string{"县"}},
-		{name: "ErrCreateCode", method: "POST", url: "/api/v1/schemes/rugao-2022-medical/units", body: `{"code": "X-1", "name": "X", "group": "镇"}`, status: 422, badRequest: true},
+		{name: "ErrCreateCode", method: "POST", url: "/api/v1/schemes/rugao-2022-medical/units", body: `{"code": "X/1", "name": "X", "group": "镇"}`, status: 422, badRequest: true, want: []string{`not a valid unit code`}},
 		{name: "ErrCreateAttrType", method: "POST", url: "/api/v1/schemes/rugao-2022-medical/units", body: `{"code": "x", "name": "X", "group": "镇", "attrs": {"population": "many"}}`, status: 422, want: []string{"population"}},
 		{name: "ErrCreateUnknownField", method: "POST", url: "/api/v1/schemes/rugao-2022-medical/units", body: `{"code": "x", "name": "X", "grop": "镇"}`, status: 422, want: []string{`"field":"grop"`}, badRequest: true},
 		{name: "OK/replace", method: "PUT", url: "/api/v1/schemes/rugao-2022-medical/units/xincheng", body: `{"name": "新城街道", "group": "主功能区", "attrs": {"population": 53000}}`, status: 200,

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,8 +15,7 @@ import (
 // RUBRIC_DB, made while rubric serve keeps writing to it, into FILE, which must not exist.
 // A PostgreSQL database is backed up with pg_dump.
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("backup", stderr)
 	db := dbFlag(fs, getenv)
 	rest, err := parseArgs(fs, args)
 	if err != nil {

@@ -20,6 +20,10 @@ import (
 // would before saving it, printing every error as file:line:col: item: message and every
 // warning likewise. It fails (exit 1) if any file has an error.
 func runCheck(args []string, stdout, stderr io.Writer) error {
+	if wantsHelp(args) {
+		fmt.Fprintf(stdout, "Usage:\n%s\n", synopsis("check"))
+		return nil
+	}
 	if len(args) == 0 {
 		return usageError("check needs a file: rubric check FILE.yaml")
 	}

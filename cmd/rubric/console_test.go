@@ -845,6 +845,53 @@ func postFile(t *testing.T, url string, data []byte, v any) int {
 	return resp.StatusCode
 }
 
+// TestConsoleBigSheet opens a 10,000-unit sheet: the page holds only the rows in view (virtual
+// rows), sorting by total puts the best unit first, and scrolling to the end draws the last
+// unit.
+func TestConsoleBigSheet(t *testing.T) {
+	if testing.Short() {
+		t.Skip("drives a browser")
+	}
+	ctx := newBrowser(t)
+	s := startConsoleServer(t)
+	code := createBigRugao(t, s, 10000)
+	p := newPage(t, ctx, screenshotDir(t))
+	p.signIn(s.url, testAdminToken)
+	p.goTo(s.url + "/#/s/" + code)
+	p.waitJS(`document.querySelector(".count")?.textContent.startsWith("10000 ")`, "10,000 units counted")
+	p.waitJS(`document.querySelectorAll(".ag-cell[col-id='total|final']").length > 0`, "the first rows")
+	var drawn int
+	p.eval(`document.querySelectorAll(".ag-cell[col-id='total|final']").length`, &drawn)
+	if drawn > 100 {
+		t.Errorf("%d rows in the page for 10,000 units: the rows are not virtual", drawn)
+	}
+	// Sort by total, descending (a click sorts ascending, a second descending).
+	var sheet struct {
+		Units []struct {
+			Unit  struct{ Code string }
+			Total *float64
+		}
+	}
+	s.call(t, testAdminToken, "GET", "/api/v1/schemes/"+code+"/results", "", &sheet)
+	best := math.Inf(-1)
+	for _, u := range sheet.Units {
+		if u.Total != nil && *u.Total > best {
+			best = *u.Total
+		}
+	}
+	p.click(".ag-header-cell[col-id='total|final'] .ag-header-cell-label")
+	p.click(".ag-header-cell[col-id='total|final'] .ag-header-cell-label")
+	p.waitJS(`document.querySelector(".ag-row[row-index='0'] .ag-cell[col-id='total|final']")?.textContent === `+strconv.Quote(num(&best)), "the best total first")
+	// Scroll to the end: the last unit is drawn, and still only the rows in view.
+	p.eval(`(v => { v.scrollTop = v.scrollHeight; v.dispatchEvent(new Event("scroll")); return true })([...document.querySelectorAll(".grid *")].find(e => e.scrollHeight > e.clientHeight + 10000))`, new(bool))
+	p.waitJS(`document.querySelector(".ag-row[row-index='9999']")`, "the last row drawn")
+	p.eval(`document.querySelectorAll(".ag-cell[col-id='total|final']").length`, &drawn)
+	if drawn > 100 {
+		t.Errorf("%d rows in the page after scrolling", drawn)
+	}
+	p.shot("big-sheet")
+}
+
 // BenchmarkConsoleSheet measures the console's sheet page in Chromium, from navigation to the
 // first rows drawn (the grid's first-data-rendered, marked "rubric:first-rows"), for the
 // Rugao scheme (14 units, the baseline) and for a copy of it with 10,000 units; each load is

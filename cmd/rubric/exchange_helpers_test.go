@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/rubric-dev/rubric/exchange"
 )
 
 // rugao is the seed scheme the exchange subcommands are tried on; shizhuang is its unit
@@ -78,7 +80,7 @@ func xlsxTotal(t *testing.T, data []byte, unit string) string {
 		t.Fatalf("open the workbook: %v", err)
 	}
 	defer f.Close()
-	rows, err := f.GetRows("results", excelize.Options{RawCellValue: true})
+	rows, err := f.GetRows(exchange.SheetResults, excelize.Options{RawCellValue: true})
 	if err != nil {
 		t.Fatal(err)
 	}

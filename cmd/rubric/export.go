@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -16,8 +15,7 @@ import (
 // format is -format, else the extension of FILE, else json; without -o the sheet goes to
 // stdout.
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("export", stderr)
 	db := dbFlag(fs, getenv)
 	format := fs.String("format", "", "xlsx, csv or json (default: the extension of -o, else json)")
 	layer := layerFlag(fs)
@@ -37,7 +35,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if err != nil {
 		return err
 	}
-	store, err := schema.Open(ctx, *db)
+	store, err := schema.OpenWith(ctx, *db, schema.Options{MustExist: true})
 	if err != nil {
 		return err
 	}

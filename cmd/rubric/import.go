@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -24,8 +23,7 @@ const importWho = "cli"
 // does, and prints each change (unit metric: old → new). A file with problems prints every
 // one as FILE:row:column: unit metric: message and fails (exit 1), saving nothing.
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("import", stderr)
 	db := dbFlag(fs, getenv)
 	layer := layerFlag(fs)
 	dryRun := fs.Bool("dry-run", false, "save nothing: print what would change")
@@ -49,7 +47,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if err != nil {
 		return err
 	}
-	store, err := schema.Open(ctx, *db)
+	store, err := schema.OpenWith(ctx, *db, schema.Options{MustExist: true})
 	if err != nil {
 		return err
 	}

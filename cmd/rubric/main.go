@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -116,12 +117,33 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.err.Error() != "" {
-			fmt.Fprintln(stderr, "rubric:", redactSecrets(ee.err.Error()))
+			fmt.Fprintln(stderr, "rubric:", redactSecrets(errorText(ee.err)))
 		}
 		return ee.code
 	}
-	fmt.Fprintln(stderr, "rubric:", redactSecrets(err.Error()))
+	fmt.Fprintln(stderr, "rubric:", redactSecrets(errorText(err)))
 	return 1
+}
+
+// packagePrefix is the "schema: " or "exchange: " a package puts before its errors: it names
+// code, not the problem, so the command leaves it out.
+var packagePrefix = regexp.MustCompile(`(^|: )(schema|exchange|formulas|server|i18n): `)
+
+// errorText is err as the command prints it: the message of a *schema.Error a user caused, or
+// the error's text, without package prefixes.
+func errorText(err error) string {
+	msg := err.Error()
+	var se *schema.Error
+	if errors.As(err, &se) && se.Kind != schema.Internal {
+		msg = se.Message
+	}
+	for {
+		out := packagePrefix.ReplaceAllString(msg, "$1")
+		if out == msg {
+			return msg
+		}
+		msg = out
+	}
 }
 
 // envOr is the value of an environment variable, or def when it is unset or empty.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -14,8 +13,7 @@ import (
 // default) applies the pending migrations, once even when several processes run it at the
 // same moment; status lists every migration, applied or pending, and changes nothing.
 func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("migrate", stderr)
 	db := fs.String("db", envOr(getenv, "RUBRIC_DB", schema.DefaultDSN), "SQLite file or postgres:// URL (env RUBRIC_DB)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -96,7 +94,9 @@ func migrateStatus(ctx context.Context, dsn string, stdout io.Writer) error {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", m.Name, m.Comment, state)
 	}
-	tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
 	if pending > 0 {
 		fmt.Fprintf(stdout, "%d pending: run rubric migrate up (rubric serve also applies them when it starts)\n", pending)
 	} else {

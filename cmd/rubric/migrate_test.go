@@ -13,7 +13,7 @@ func TestMigrate(t *testing.T) {
 			dsn := schematest.DSN(t, engine)
 			if engine == schematest.SQLite {
 				code, _, stderr := runCmd(t, "migrate", "status", "-db", dsn)
-				if code != 1 || stderr != "rubric: schema: no database file "+dsn+"\n" {
+				if code != 1 || stderr != "rubric: no database file "+dsn+" (check -db or RUBRIC_DB)\n" {
 					t.Errorf("status of no file: exit %d, stderr %q", code, stderr)
 				}
 			} else {

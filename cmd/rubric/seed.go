@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -111,8 +110,7 @@ func resetSeed(ctx context.Context, store *schema.Store, code string) error {
 
 // runSeed runs `rubric seed`: create the missing seed schemes, or reset one.
 func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("seed", stderr)
 	db := fs.String("db", envOr(getenv, "RUBRIC_DB", schema.DefaultDSN), "SQLite file or postgres:// URL (env RUBRIC_DB)")
 	reset := fs.String("reset", "", "delete the seed scheme `CODE` with its data and load it again")
 	if err := fs.Parse(args); err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -75,7 +74,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Seed {
 		created, err := seedFirstStart(ctx, store)
 		if err != nil {
-			m.Close()
+			_ = m.Close() // the error returned is the one to report
 			return err
 		}
 		if len(created) > 0 {
@@ -83,14 +82,14 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	if err := m.bootstrap(ctx); err != nil {
-		m.Close()
+		_ = m.Close() // the error returned is the one to report
 		return err
 	}
 	m.app = server.New(store, server.Config{Logger: m.Logger, Version: version, ImportLimit: m.ImportLimit,
 		RateLimit: m.RateLimit, CORSOrigins: m.CORSOrigins})
 	ln, err := net.Listen("tcp", m.Addr)
 	if err != nil {
-		m.Close()
+		_ = m.Close() // the error returned is the one to report
 		return fmt.Errorf("listen on %s: %w", m.Addr, err)
 	}
 	m.ln = ln
@@ -187,8 +186,7 @@ func (m *Main) Close() error {
 // runServe runs `rubric serve` until ctx is done (SIGINT, SIGTERM) or serving fails.
 func runServe(ctx context.Context, args []string, stderr io.Writer, getenv func(string) string) error {
 	m := NewMain()
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("serve", stderr)
 	fs.StringVar(&m.Addr, "addr", envOr(getenv, "RUBRIC_ADDR", DefaultAddr), "address to listen on (env RUBRIC_ADDR)")
 	fs.StringVar(&m.DB, "db", envOr(getenv, "RUBRIC_DB", schema.DefaultDSN), "SQLite file or postgres:// URL (env RUBRIC_DB)")
 	noSeed := fs.Bool("no-seed", false, "do not load the seed schemes into an empty database")
@@ -231,7 +229,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, getenv func(
 	case <-ctx.Done():
 		logger.Info("shutting down")
 	case err := <-m.Done():
-		m.Close()
+		_ = m.Close() // the error returned is the one to report
 		return fmt.Errorf("serve: %w", err)
 	}
 	if err := m.Close(); err != nil {

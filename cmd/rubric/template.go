@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -16,8 +15,7 @@ import (
 // would answer it. The format is -format, else the extension of FILE, else xlsx; without -o
 // the template goes to stdout.
 func runTemplate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	fs := flag.NewFlagSet("template", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("template", stderr)
 	db := dbFlag(fs, getenv)
 	format := fs.String("format", "", "xlsx or csv (default: the extension of -o, else xlsx)")
 	layer := layerFlag(fs)
@@ -37,7 +35,7 @@ func runTemplate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	if err != nil {
 		return err
 	}
-	store, err := schema.Open(ctx, *db)
+	store, err := schema.OpenWith(ctx, *db, schema.Options{MustExist: true})
 	if err != nil {
 		return err
 	}

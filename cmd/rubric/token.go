@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -18,8 +17,12 @@ const tokenWho = "cli"
 // runToken runs `rubric token create|list|revoke` on the database of -db or RUBRIC_DB: what
 // /api/v1/tokens does for admins, for whoever can open the database file.
 func runToken(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	if wantsHelp(args) {
+		fmt.Fprintf(stdout, "Usage:\n%s\n", synopsis("token"))
+		return nil
+	}
 	if len(args) == 0 {
-		return usageError("token needs an action: create, list or revoke")
+		return usageError("token needs an action: create, list or revoke\n\nUsage:\n%s", synopsis("token"))
 	}
 	switch args[0] {
 	case "create":
@@ -36,8 +39,7 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 // time anything shows it; what was created goes to stderr, so that
 // TOKEN=$(rubric token create …) keeps the secret alone.
 func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("token create", stderr)
 	db := dbFlag(fs, getenv)
 	name := fs.String("name", "", "the token's name, recorded as the author of its writes")
 	role := fs.String("role", "", "admin, assessor, viewer or unit")
@@ -70,8 +72,7 @@ func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 
 // tokenList prints every token, revoked ones too, one a line; never a secret.
 func tokenList(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	fs := flag.NewFlagSet("token list", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("token list", stderr)
 	db := dbFlag(fs, getenv)
 	rest, err := parseArgs(fs, args)
 	if err != nil {
@@ -80,7 +81,7 @@ func tokenList(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if len(rest) > 0 {
 		return usageError("token list takes no arguments, got %q", rest)
 	}
-	store, err := schema.Open(ctx, *db)
+	store, err := schema.OpenWith(ctx, *db, schema.Options{MustExist: true})
 	if err != nil {
 		return err
 	}
@@ -107,8 +108,7 @@ func tokenList(ctx context.Context, args []string, stdout, stderr io.Writer, get
 
 // tokenRevoke revokes a token by name: from now on it authenticates nothing.
 func tokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	fs := flag.NewFlagSet("token revoke", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("token revoke", stderr)
 	db := dbFlag(fs, getenv)
 	rest, err := parseArgs(fs, args)
 	if err != nil {
@@ -117,7 +117,7 @@ func tokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	if len(rest) != 1 {
 		return usageError("token revoke takes one token name, got %q", rest)
 	}
-	store, err := schema.Open(ctx, *db)
+	store, err := schema.OpenWith(ctx, *db, schema.Options{MustExist: true})
 	if err != nil {
 		return err
 	}

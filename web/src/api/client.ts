@@ -3,6 +3,7 @@
 // fails `tsc` and with it the build.
 import createClient, { type Middleware } from "openapi-fetch";
 import type { components, paths } from "./schema";
+import { lang } from "../i18n";
 
 export type Schemas = components["schemas"];
 export type Sheet = Schemas["Sheet"];
@@ -30,6 +31,8 @@ const bearer: Middleware = {
   onRequest({ request }) {
     const t = token();
     if (t) request.headers.set("Authorization", "Bearer " + t);
+    // explanations and problems come in the console's language, not only the browser's
+    request.headers.set("Accept-Language", lang.get() === "en" ? "en" : "zh-CN");
     return request;
   },
 };

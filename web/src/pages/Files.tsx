@@ -34,7 +34,8 @@ export function FilesPage({ code }: { code: string }) {
       bodySerializer: (b) => b as unknown as FormData,
       headers: reasonHeaders(reason.trim()), // once a layer is published, a change needs a reason
     });
-    if (data) {
+    if (data && typeof data === "object") {
+      // JSON (the default; the contract also offers the changes as CSV)
       setProblems(null);
       setResult(data);
       if (!dryRun) {
@@ -44,7 +45,7 @@ export function FilesPage({ code }: { code: string }) {
       }
     } else {
       setResult(null);
-      setProblems(error.problems ?? [{ message: problemText(error) }]);
+      setProblems(error?.problems ?? [{ message: problemText(error) }]);
       setStatus(t("nothingSaved"));
     }
   };

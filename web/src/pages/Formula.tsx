@@ -34,9 +34,11 @@ export function FormulaPage({ code, item }: { code: string; item: string }) {
       if (!it.data) return setErr(problemText(it.error));
       setEntry(it.data);
       setEtag(it.response.headers.get("ETag") ?? "");
-      if (doc.data) {
-        names.current = completions(doc.data, item);
-        setOutputs(new Map((doc.data.outputs ?? []).map((o) => [o.code, { title: o.title, unit: o.unit ?? "" }])));
+      // the document as JSON (the default; the contract also offers YAML)
+      const scheme = typeof doc.data === "object" ? doc.data : null;
+      if (scheme) {
+        names.current = completions(scheme, item);
+        setOutputs(new Map((scheme.outputs ?? []).map((o) => [o.code, { title: o.title, unit: o.unit ?? "" }])));
       }
       view.current = new EditorView({
         parent: host.current!,
