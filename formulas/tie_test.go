@@ -17,7 +17,7 @@ func TestTie(t *testing.T) {
 		{num(58), num(25375.0 / 43750 * 100), true}, // 58.00000000000001
 		{num(0.1 + 0.2), num(0.3), true},
 		{num(7.054603174603174), num(7.05460317460317), true}, // one at 15 digits
-		{num(1), num(1.00000000000001), false}, // the 15th digit differs
+		{num(1), num(1.00000000000001), false},                // the 15th digit differs
 		{num(0), num(1e-300), false},
 		{num(0), num(0), true},
 		{num(-2.5), num(-2.5), true},
