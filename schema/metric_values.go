@@ -142,10 +142,7 @@ func (s *Store) WriteUnitValues(ctx context.Context, code, unit, layer string, v
 			return err
 		}
 		if changed {
-			w.To = row.DataVersion + 1
-			if err := bumpData(ctx, tx, code, now); err != nil {
-				return err
-			}
+			w.To = row.DataVersion + 1 // saveValues set it
 		}
 		w.Values, err = unitValueMap(ctx, tx, code, unit, layer)
 		return err
@@ -196,8 +193,8 @@ func (s *Store) SetValues(ctx context.Context, code, layer string, values map[st
 			return invalid(problems, nil)
 		}
 		now := s.now()
-		changed, err := saveValues(ctx, tx, code, layer, batch, false, who, now, row.DataVersion+1, nil)
-		if err != nil {
+		// saveValues sets the data version when something changed.
+		if _, err := saveValues(ctx, tx, code, layer, batch, false, who, now, row.DataVersion+1, nil); err != nil {
 			return err
 		}
 		if source, ok := importSource(ctx); ok {
@@ -209,10 +206,7 @@ func (s *Store) SetValues(ctx context.Context, code, layer string, values map[st
 				return err
 			}
 		}
-		if !changed {
-			return nil
-		}
-		return bumpData(ctx, tx, code, now)
+		return nil
 	})
 	return wrap(err, "save values of %q", code)
 }
@@ -261,7 +255,8 @@ func saveDocumentValues(ctx context.Context, tx bun.IDB, sc *formulas.Scheme, va
 // change in the value history. With replace, the other stored values of those units are
 // removed. It reports whether anything changed. dataVersion, when not 0, is the data version
 // the write makes, recorded with each change; the caller holds the scheme's row locked and
-// bumps it by one, and nothing but values changes in its transaction. With out, the changes
+// bumps it by one, and nothing but values changes in its transaction; saveValues sets it when
+// something changed. With out, the changes
 // are appended to it as ValueChanges reads them back (the write's data version is dataVersion).
 func saveValues(ctx context.Context, tx bun.IDB, code, layer string, batch map[string]map[string]Entry, replace bool, who string, now time.Time, dataVersion int64, out *[]ValueChange) (bool, error) {
 	if len(batch) == 0 {
@@ -298,6 +293,7 @@ func saveValues(ctx context.Context, tx bun.IDB, code, layer string, batch map[s
 		units   = map[string]bool{} // units with a change
 		checked bool
 	)
+	sql := valueStatements{d: tx.Dialect()}
 	flush := func(all bool) error {
 		if !checked && changes > 0 && reason == "" {
 			if err := needReason(ctx, tx, code); err != nil {
@@ -305,23 +301,21 @@ func saveValues(ctx context.Context, tx bun.IDB, code, layer string, batch map[s
 			}
 		}
 		checked = checked || changes > 0
+		if bunValueInserts {
+			return flushBun(ctx, tx, &upserts, &history, all)
+		}
 		if len(upserts) > 0 && (all || len(upserts) >= batchSize) {
-			if _, err := tx.NewInsert().Model(&upserts).
-				On("CONFLICT (scheme_code, unit_code, layer, metric) DO UPDATE").
-				Set("value = EXCLUDED.value").Set("note = EXCLUDED.note").
-				Set("who = EXCLUDED.who").Set("updated_at = EXCLUDED.updated_at").
-				Exec(ctx); err != nil {
-				return err
-			}
+			sql.upsertValues(upserts)
 			upserts = upserts[:0]
 		}
 		if len(history) > 0 && (all || len(history) >= batchSize) {
-			if _, err := tx.NewInsert().Model(&history).Exec(ctx); err != nil {
-				return err
-			}
+			sql.insertHistory(history)
 			history = history[:0]
 		}
-		return nil
+		if all {
+			return nil // the last statements go with the rest of the write (below)
+		}
+		return sql.exec(ctx, tx)
 	}
 	record := func(h historyRow) error {
 		if out != nil {
@@ -386,21 +380,64 @@ func saveValues(ctx context.Context, tx bun.IDB, code, layer string, batch map[s
 			}
 		}
 	}
-	if err := flush(true); err != nil {
-		return false, err
-	}
-	for _, r := range deletes {
-		if _, err := tx.NewDelete().Model(r).WherePK().Exec(ctx); err != nil {
-			return false, err
-		}
-	}
+	// The webhooks' events first, then the last rows, the removals and the new data version in
+	// one round trip: a PATCH of one value writes everything it changes at once.
 	if changes > 0 {
 		if err := enqueueEvent(ctx, tx, EventValuesChanged, code, map[string]any{"layer": layer, "units": sortedKeys(units),
 			"values": changes, "who": who, "reason": reason}, now); err != nil {
 			return false, err
 		}
 	}
+	if err := flush(true); err != nil {
+		return false, err
+	}
+	for _, r := range deletes {
+		if bunValueInserts {
+			if _, err := tx.NewDelete().Model(r).WherePK().Exec(ctx); err != nil {
+				return false, err
+			}
+			continue
+		}
+		sql.deleteValue(&valueRow{SchemeCode: code, UnitCode: r.UnitCode, Layer: layer, Metric: r.Metric})
+	}
+	if changes > 0 && dataVersion != 0 {
+		if bunValueInserts {
+			if err := bumpData(ctx, tx, code, now); err != nil {
+				return false, err
+			}
+		} else {
+			sql.bumpData(code, dataVersion, now)
+		}
+	}
+	if err := sql.exec(ctx, tx); err != nil {
+		return false, err
+	}
 	return changes > 0, nil
+}
+
+// bunValueInserts writes the rows of a value write with bun's inserts, as before
+// valueStatements: only BenchmarkValueInserts sets it, to measure both in one run.
+var bunValueInserts = false
+
+// flushBun is the flush of saveValues with bun's inserts (bunValueInserts).
+func flushBun(ctx context.Context, tx bun.IDB, upserts *[]valueRow, history *[]historyRow, all bool) error {
+	if len(*upserts) > 0 && (all || len(*upserts) >= batchSize) {
+		if _, err := tx.NewInsert().Model(upserts).
+			On("CONFLICT (scheme_code, unit_code, layer, metric) DO UPDATE").
+			Set("value = EXCLUDED.value").Set("note = EXCLUDED.note").
+			Set("who = EXCLUDED.who").Set("updated_at = EXCLUDED.updated_at").
+			Exec(ctx); err != nil {
+			return err
+		}
+		*upserts = (*upserts)[:0]
+	}
+	if len(*history) > 0 && (all || len(*history) >= batchSize) {
+		if _, err := tx.NewInsert().Model(history).Exec(ctx); err != nil {
+			return err
+		}
+		*history = (*history)[:0]
+	}
+	return nil
 }
 
 // storedValues reads the stored values of a layer — of the listed units when they are few,
