@@ -275,7 +275,7 @@ func saveValues(ctx context.Context, tx bun.IDB, code, layer string, batch map[s
 		dv = &dataVersion
 	}
 	sortedUnits := sortedKeys(batch)
-	stored, err := storedValues(ctx, tx, code, layer, sortedUnits)
+	stored, err := storedValues(ctx, tx, code, layer, sortedUnits, batch, replace)
 	if err != nil {
 		return false, err
 	}
@@ -440,15 +440,30 @@ func flushBun(ctx context.Context, tx bun.IDB, upserts *[]valueRow, history *[]h
 	return nil
 }
 
-// storedValues reads the stored values of a layer — of the listed units when they are few,
-// else all — scanned plainly: an import of every unit reads 1.3 million rows at 100,000
-// units, and bun's model reflection cost more than the database.
-func storedValues(ctx context.Context, tx bun.IDB, code, layer string, units []string) ([]valueRow, error) {
+// storedValues reads the stored values of a layer that a write of batch may change: of the
+// batch's units (by name when they are few), and, unless replace (which removes the unit's
+// other values), of the metrics the batch names only. An import of one column of every unit
+// reads one value a unit, not every value of the layer (1.3 million rows at 100,000 units).
+// Rows are scanned plainly: bun's model reflection cost more than the database.
+func storedValues(ctx context.Context, tx bun.IDB, code, layer string, units []string, batch map[string]map[string]Entry, replace bool) ([]valueRow, error) {
 	query := "SELECT unit_code, metric, value, note FROM metric_values WHERE scheme_code = ? AND layer = ?"
 	args := []any{code, layer}
 	if len(units) <= batchSize {
 		query += " AND unit_code IN (?)"
 		args = append(args, bun.List(units))
+	}
+	if !replace {
+		named := map[string]bool{}
+		for _, entries := range batch {
+			for m := range entries {
+				named[m] = true
+			}
+		}
+		if len(named) == 0 {
+			return nil, nil // nothing to write
+		}
+		query += " AND metric IN (?)"
+		args = append(args, bun.List(sortedKeys(named)))
 	}
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -460,6 +475,9 @@ func storedValues(ctx context.Context, tx bun.IDB, code, layer string, units []s
 		r := valueRow{SchemeCode: code, Layer: layer}
 		if err := rows.Scan(&r.UnitCode, &r.Metric, &r.Value, &r.Note); err != nil {
 			return nil, err
+		}
+		if _, ok := batch[r.UnitCode]; !ok {
+			continue // a unit the write does not touch (all were read)
 		}
 		out = append(out, r)
 	}

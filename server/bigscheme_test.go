@@ -18,7 +18,7 @@ import (
 // bigSchemeFiles are the two documented requests that load a scheme of n units of the
 // benchmark rubric: the scheme document with its roster and no values (POST /schemes), and
 // every value as one CSV file (POST …/values/import).
-func bigSchemeFiles(t *testing.T, n int) (document, values string) {
+func bigSchemeFiles(t testing.TB, n int) (document, values string) {
 	t.Helper()
 	doc := benchRubricDoc(t, n)
 	metrics := make([]string, len(doc.Metrics))

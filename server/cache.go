@@ -282,7 +282,7 @@ func (e *sheetEntry) view(rows []formulas.Result) sheetView {
 // the sheet (holding every row's Result at once would cost more memory than the sheet).
 func (e *sheetEntry) fullJSON() ([]byte, error) {
 	e.jsonOnce.Do(func() {
-		if e.sheet.TextBytes() > 1<<20 {
+		if e.largeTexts() {
 			// Rows of large computed texts: the encoding sized exactly from the results
 			// (issue 11's answer budget) holds less than one estimated from the rows.
 			e.json, e.jsonErr = sheetJSON(e.view(e.sheet.Results()))
@@ -291,6 +291,15 @@ func (e *sheetEntry) fullJSON() ([]byte, error) {
 		e.json, e.jsonErr = e.sheetJSON()
 	})
 	return e.json, e.jsonErr
+}
+
+// largeTexts reports whether the sheet's computed cells hold large texts: more than 1 MB in
+// all and more than 1 KB a unit on average (issue 11's text bombs build up to 1 MB a unit).
+// Grades and short labels stay under it at any roster size (about 10 bytes a unit: 1 MB at
+// 100,000 units), so that a big roster is still encoded from the columns and gzipped.
+func (e *sheetEntry) largeTexts() bool {
+	t := e.sheet.TextBytes()
+	return t > 1<<20 && t > 1<<10*len(e.sheet.Units())
 }
 
 // sheetJSON writes what marshalJSON(e.view(e.sheet.Results())) would: the head of the view

@@ -103,7 +103,7 @@ func (a *api) getResults(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
 	// A sheet of large computed texts is sent plain: compressing it would add to what its
 	// answer may make the server hold (the answer budget of issue 11).
-	return sendEncoded(c, data, &e.encoded, gz && e.sheet.TextBytes() <= 1<<20)
+	return sendEncoded(c, data, &e.encoded, gz && !e.largeTexts())
 }
 
 func (a *api) getUnitResult(c *fiber.Ctx) error {
