@@ -35,8 +35,8 @@ func BenchmarkValueInserts(b *testing.B) {
 	for k := range sets {
 		sets[k] = make(map[string]map[string]any, n)
 		for i, u := range doc.Units {
-			v := make(map[string]any, len(doc.Scheme.Metrics))
-			for j, m := range doc.Scheme.Metrics {
+			v := make(map[string]any, len(doc.Metrics))
+			for j, m := range doc.Metrics {
 				v[m.Code] = float64((i+j)%3 + 1 + k)
 			}
 			sets[k][u.Code] = v
