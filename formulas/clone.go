@@ -65,7 +65,8 @@ var ErrTooLarge = errors.New("formulas: the sheet's JSON passes the limit")
 // (limit > 0) it stops with ErrTooLarge: memory stays bounded by the limit and one row.
 func (sh *Sheet) AppendResultsJSON(b []byte, limit int) ([]byte, error) {
 	b = append(b, '[')
-	if sh.text > 1<<20 {
+	large := sh.LargeTexts()
+	if large {
 		// Rows of computed text vary in length: the first row says nothing of the rest. The
 		// rows are measured first, one at a time in a scratch buffer, and room made for them.
 		size := len(sh.units) + 1
@@ -93,7 +94,7 @@ func (sh *Sheet) AppendResultsJSON(b []byte, limit int) ([]byte, error) {
 		if limit > 0 && len(b) > limit {
 			return nil, ErrTooLarge
 		}
-		if r == 0 && sh.text <= 1<<20 {
+		if r == 0 && !large {
 			more := (len(b)-start+1)*(len(sh.units)-1)*21/20 + 64
 			if limit > 0 {
 				more = min(more, limit-len(b)+64)
@@ -210,6 +211,13 @@ func (sh *Sheet) appendRowJSON(b []byte, r int) ([]byte, error) {
 	}
 	return append(b, '}'), nil
 }
+
+// LargeTexts reports whether the sheet's computed cells hold large texts: more than 1 MB in all
+// and more than 1 KB a unit on average (issue 11's text bombs build up to 1 MB a unit). Rows of
+// large texts vary in length, so they are measured before room is made for them; grades and
+// short labels stay under it at any roster size (about 10 bytes a unit: 1 MB at 100,000
+// units), and their rows are sized from the first.
+func (sh *Sheet) LargeTexts() bool { return sh.text > 1<<20 && sh.text > 1<<10*len(sh.units) }
 
 // TextBytes is how many bytes of text the sheet's computed cells hold (at most MaxSheetText).
 func (sh *Sheet) TextBytes() int { return sh.text }

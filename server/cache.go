@@ -293,14 +293,10 @@ func (e *sheetEntry) fullJSON() ([]byte, error) {
 	return e.json, e.jsonErr
 }
 
-// largeTexts reports whether the sheet's computed cells hold large texts: more than 1 MB in
-// all and more than 1 KB a unit on average (issue 11's text bombs build up to 1 MB a unit).
-// Grades and short labels stay under it at any roster size (about 10 bytes a unit: 1 MB at
-// 100,000 units), so that a big roster is still encoded from the columns and gzipped.
-func (e *sheetEntry) largeTexts() bool {
-	t := e.sheet.TextBytes()
-	return t > 1<<20 && t > 1<<10*len(e.sheet.Units())
-}
+// largeTexts reports whether the sheet's computed cells hold large texts
+// (formulas.Sheet.LargeTexts): such a sheet is encoded exactly sized from its results and sent
+// without gzip. A big roster of grades and short labels is not.
+func (e *sheetEntry) largeTexts() bool { return e.sheet.LargeTexts() }
 
 // sheetJSON writes what marshalJSON(e.view(e.sheet.Results())) would: the head of the view
 // with encoding/json, then the rows straight from the sheet (encoding/json would scan again
