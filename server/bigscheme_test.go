@@ -76,7 +76,11 @@ func TestBigSchemeThroughAPI(t *testing.T) {
 		return data[:k]
 	}
 	post("/api/v1/schemes", doc, "application/json", 201)
+	_, hwm := memStatus()
+	t.Logf("%d units: peak resident %s after creating the scheme", n, hwm)
 	answer := post("/api/v1/schemes/bench/values/import", csv, "text/csv", 200)
+	_, hwm = memStatus()
+	t.Logf("%d units: peak resident %s after the import", n, hwm)
 	want := fmt.Sprintf(`"units":%d,"values":%d,"changed":%d,"unchanged":0`, n, 13*n, 13*n)
 	if !strings.Contains(string(answer), want) {
 		t.Errorf("import answer %.300s, want %s", answer, want)
@@ -98,17 +102,7 @@ func TestBigSchemeThroughAPI(t *testing.T) {
 	debug.FreeOSMemory()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	status, _ := os.ReadFile("/proc/self/status")
-	var rss, hwm string
-	for _, line := range strings.Split(string(status), "\n") {
-		if k, v, ok := strings.Cut(line, ":"); ok && (k == "VmRSS" || k == "VmHWM") {
-			if k == "VmRSS" {
-				rss = strings.TrimSpace(v)
-			} else {
-				hwm = strings.TrimSpace(v)
-			}
-		}
-	}
+	rss, hwm := memStatus()
 	t.Logf("%d units after import and results: RSS %s (peak %s), heap in use %d MB", n, rss, hwm, ms.HeapInuse>>20)
 	defer runtime.KeepAlive(app) // the server and its cache are what is measured
 	if path := os.Getenv("RUBRIC_HEAP_PROFILE"); path != "" {
@@ -121,4 +115,20 @@ func TestBigSchemeThroughAPI(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// memStatus reads the process's resident set and its peak (VmRSS, VmHWM of /proc/self/status;
+// empty where there is none).
+func memStatus() (rss, hwm string) {
+	status, _ := os.ReadFile("/proc/self/status")
+	for _, line := range strings.Split(string(status), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && (k == "VmRSS" || k == "VmHWM") {
+			if k == "VmRSS" {
+				rss = strings.TrimSpace(v)
+			} else {
+				hwm = strings.TrimSpace(v)
+			}
+		}
+	}
+	return rss, hwm
 }
