@@ -62,7 +62,7 @@ func TestDocsAssets(t *testing.T) {
 	// The renderer: gzipped for a browser that takes it (a third of its 4.8 MB, or less),
 	// revalidated by its ETag.
 	url := "/docs/" + docsAsset()
-	resp, raw := e.do(t, "GET", url, "", "", noToken)
+	_, raw := e.do(t, "GET", url, "", "", noToken)
 	resp, body := e.do(t, "GET", url, "", "", map[string]string{"Authorization": "", "Accept-Encoding": "gzip, deflate, br"})
 	if resp.Header.Get("Content-Encoding") != "gzip" || resp.Header.Get("Vary") != "Accept-Encoding" {
 		t.Fatalf("%s: Content-Encoding %q, Vary %q", url, resp.Header.Get("Content-Encoding"), resp.Header.Get("Vary"))
