@@ -51,6 +51,7 @@ var accessRules = map[string]Rule{
 	"GET /healthz":      RulePublic,
 	"GET /openapi.yaml": RulePublic,
 	"GET /docs":         RulePublic,
+	"GET /docs/{file}":  RulePublic,
 	"GET /":             RulePublic,
 	"GET /console.js":   RulePublic,
 	"GET /console.css":  RulePublic,

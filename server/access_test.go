@@ -111,7 +111,7 @@ func specOperations() []string {
 // get a query that names it, so that a unit token's filters are walked too.
 func matrixURL(path, unit string) string {
 	r := strings.NewReplacer("{code}", "tiny", "{item}", "work", "{metric}", "target", "{revision}", "1",
-		"{name}", "viewer", "{unit}", unit, "{n}", "1", "{a}", "1", "{b}", "live", "{id}", "1")
+		"{name}", "viewer", "{unit}", unit, "{n}", "1", "{a}", "1", "{b}", "live", "{id}", "1", "{file}", docsAsset())
 	u := r.Replace(path)
 	switch {
 	case unit == "u1": // the unit token's own unit: no filter, its answer must be filtered alone

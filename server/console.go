@@ -19,6 +19,8 @@ import (
 //go:embed console
 var consoleFiles embed.FS
 
+// The web build writes the console into server/console and /docs into server/docs.
+//
 //go:generate sh -c "npm --prefix ../web ci --no-audit --no-fund && npm --prefix ../web run build"
 
 // consoleCSP is the Content-Security-Policy of the console: scripts and styles from this
@@ -46,14 +48,19 @@ func consoleAssets() map[string]asset {
 		if err != nil {
 			b = []byte("/* the console is not built: npm --prefix web ci && npm --prefix web run build */")
 		}
-		sum := sha256.Sum256(b)
-		var gz bytes.Buffer
-		w, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-		_, _ = w.Write(b) // into memory: cannot fail
-		_ = w.Close()
-		out[name] = asset{body: b, gz: gz.Bytes(), mime: mime, etag: `"` + hex.EncodeToString(sum[:8]) + `"`}
+		out[name] = newAsset(b, mime)
 	}
 	return out
+}
+
+// newAsset makes an asset of a file: its ETag is a hash of its content.
+func newAsset(b []byte, mime string) asset {
+	sum := sha256.Sum256(b)
+	var gz bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	_, _ = w.Write(b) // into memory: cannot fail
+	_ = w.Close()
+	return asset{body: b, gz: gz.Bytes(), mime: mime, etag: `"` + hex.EncodeToString(sum[:8]) + `"`}
 }
 
 // serveAsset answers with a console file; the browser revalidates it on every load (no-cache

@@ -92,9 +92,12 @@ func newCORS(origins []string) fiber.Handler {
 	})
 }
 
-// docsCSP is the Content-Security-Policy of /docs: a page with its own styles and nothing
-// else — no script, no frame, nothing loaded from anywhere.
-const docsCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+// docsCSP is the Content-Security-Policy of /docs: scripts, styles and fonts from this server
+// only — no inline script, no eval — and requests ("try it") to this server only; nothing
+// from any other origin, no frame. Inline styles are allowed because Scalar's renderer puts
+// its stylesheet into a <style> element from its script and sets style attributes (Vue's
+// bindings); a nonce would cover the former only.
+const docsCSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 // securityHeaders sets the headers that keep a browser from doing more with a page than show it.
 func securityHeaders(c *fiber.Ctx) {

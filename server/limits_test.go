@@ -67,11 +67,12 @@ func TestCORS(t *testing.T) {
 	}
 }
 
-// TestDocsSecurityHeaders checks that /docs may run no script and be framed by no page.
+// TestDocsSecurityHeaders checks that /docs may run scripts of this server only, no inline
+// script, reach no other origin and be framed by no page.
 func TestDocsSecurityHeaders(t *testing.T) {
 	e := newEnv(t)
 	e.runScenarios(t, []scenario{{name: "OK", method: "GET", url: "/docs", status: 200, wantHeader: map[string]string{
-		"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+		"Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
 		"X-Content-Type-Options":  "nosniff",
 		"X-Frame-Options":         "DENY",
 		"Referrer-Policy":         "no-referrer",

@@ -11,6 +11,7 @@ func (a *api) routes(app *fiber.App) {
 	a.route(app, "", "GET", "/healthz", a.getHealth)
 	a.route(app, "", "GET", "/openapi.yaml", a.getOpenAPI)
 	a.route(app, "", "GET", "/docs", a.getDocs)
+	a.route(app, "", "GET", "/docs/:file", a.getDocsFile)
 	a.route(app, "", "GET", "/", a.serveAsset("index.html"))
 	a.route(app, "", "GET", "/console.js", a.serveAsset("console.js"))
 	a.route(app, "", "GET", "/console.css", a.serveAsset("console.css"))

@@ -57,7 +57,6 @@ type api struct {
 	version     string
 	now         func() time.Time
 	sheets      *sheetCache
-	docs        []byte           // the HTML of /docs, rendered once
 	bodyLimit   int              // the largest body of every route but the import (Fiber's BodyLimit)
 	importLimit int              // the largest imported file
 	limiter     *rateLimiter     // nil: no rate limit
@@ -83,7 +82,6 @@ func New(store *schema.Store, cfg Config) *fiber.App {
 		panic(err) // the embedded contract is part of the binary; the contract test reads it
 	}
 	a.queries = queries
-	a.docs = renderDocs()
 	a.console = consoleAssets()
 	a.bodyLimit, a.importLimit = cfg.BodyLimit, cfg.ImportLimit
 	if a.bodyLimit <= 0 {
