@@ -21,7 +21,7 @@ import (
 // warning likewise. It fails (exit 1) if any file has an error.
 func runCheck(args []string, stdout, stderr io.Writer) error {
 	if wantsHelp(args) {
-		fmt.Fprintf(stdout, "Usage:\n%s\n", synopsis("check"))
+		say(stdout, "Usage:\n%s\n", synopsis(langOf(stdout), "check"))
 		return nil
 	}
 	if len(args) == 0 {
@@ -43,7 +43,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 func checkFile(file string, stdout, stderr io.Writer) bool {
 	data, err := os.ReadFile(file)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", file, err)
+		say(stderr, "%s: %v\n", file, err)
 		return false
 	}
 	pos := newPositions(data)
@@ -54,17 +54,17 @@ func checkFile(file string, stdout, stderr io.Writer) bool {
 	}
 	for _, w := range warnings {
 		line, col := pos.item(w.Item)
-		fmt.Fprintf(stdout, "%s: warning: %s\n", located(file, line, col, w.Item), w.Message)
+		say(stdout, "%s: warning: %s\n", located(file, line, col, w.Item), w.Message)
 	}
 	if err == nil {
-		fmt.Fprintf(stdout, "%s: ok: %q, %d metrics, %d items, %d outputs, %d units\n", file, doc.Code,
+		say(stdout, "%s: ok: %q, %d metrics, %d items, %d outputs, %d units\n", file, doc.Code,
 			len(doc.Metrics), countItems(doc.Items), len(doc.Outputs), len(doc.Units))
 		return true
 	}
 	var se *schema.Error
 	if !errors.As(err, &se) || (len(se.Problems) == 0 && len(se.Errors) == 0) {
 		line, col := yamlErrorLine(err)
-		fmt.Fprintf(stderr, "%s: %s\n", located(file, line, col, ""), schema.ErrorMessage(err))
+		say(stderr, "%s: %s\n", located(file, line, col, ""), schema.ErrorMessage(err))
 		return false
 	}
 	for _, p := range se.Problems {
@@ -76,11 +76,11 @@ func checkFile(file string, stdout, stderr io.Writer) bool {
 		if p.Line > 0 {
 			msg = strings.TrimSuffix(msg, fmt.Sprintf(" (line %d)", p.Line))
 		}
-		fmt.Fprintf(stderr, "%s: %s\n", located(file, line, col, p.Field), msg)
+		say(stderr, "%s: %s\n", located(file, line, col, p.Field), msg)
 	}
 	for _, fe := range se.Errors {
 		line, col := pos.formula(fe)
-		fmt.Fprintf(stderr, "%s: %s\n", located(file, line, col, fe.Item), fe.Message)
+		say(stderr, "%s: %s\n", located(file, line, col, fe.Item), fe.Message)
 	}
 	return false
 }
