@@ -19,4 +19,9 @@ var zhFormulas = map[string]string{
 	"largest-remainder method: the pool %s is split over the %d units sharing it in proportion to their weights (%s of %s); the exact share is %s (in units of %s), rounded down to %s; the %d units of %s left over go one each to the largest remainders, ties to the unit listed first; this unit's remainder is number %d%s": "最大余额法：总额 %s 按权重分给参与分配的 %d 个单位（本单位权重 %s，权重合计 %s）；本单位的精确份额为 %s（以 %s 为单位），向下取整为 %s；余下的 %d 个 %s 按余数从大到小每个单位分一个，余数相同的先分给排在前面的单位；本单位的余数排第 %d 位%s",
 	", so it gets one more %s: %s": "，因此多分得 %s，计 %s",
 	", so it gets none: %s":        "，因此不再多分，计 %s",
+
+	// Warnings of a scheme (formulas/warnings_lang.go).
+	"category %s is worth %s points but its score items add up to %s":        "分类 %s 为 %s 分，但其下得分项合计 %s 分",
+	"the scheme states %s points but its top-level score items add up to %s": "方案总分为 %s 分，但一级得分项合计 %s 分",
+	"%s fails for every unit (%s of %s): %s":                                 "%s 对每个单位都无法计算（%s/%s 个单位）：%s",
 }

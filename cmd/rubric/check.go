@@ -54,7 +54,7 @@ func checkFile(file string, stdout, stderr io.Writer) bool {
 	}
 	for _, w := range warnings {
 		line, col := pos.item(w.Item)
-		say(stdout, "%s: warning: %s\n", located(file, line, col, w.Item), w.Message)
+		say(stdout, "%s: warning: %s\n", located(file, line, col, w.Item), w.In(langOf(stdout)).Message)
 	}
 	if err == nil {
 		say(stdout, "%s: ok: %q, %d metrics, %d items, %d outputs, %d units\n", file, doc.Code,
