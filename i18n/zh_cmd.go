@@ -79,6 +79,7 @@ var zhCmd = map[string]string{
 	"read seed %s: %v":                                                     "读取示例方案 %s：%v",
 	"seed %s: %v":                                                          "示例方案 %s：%v",
 	"listen on %s: %v":                                                     "监听 %s：%v",
+	"RUBRIC_ADMIN_TOKEN: %v":                                               "RUBRIC_ADMIN_TOKEN：%v",
 	"serve: %v":                                                            "启动服务：%v",
 	// Headings of a user's error by its kind, as the API's problem titles.
 	"invalid":                "无效",

@@ -43,7 +43,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 func checkFile(file string, stdout, stderr io.Writer) bool {
 	data, err := os.ReadFile(file)
 	if err != nil {
-		say(stderr, "%s: %v\n", file, err)
+		fmt.Fprintf(stderr, "%s: %v\n", file, err)
 		return false
 	}
 	pos := newPositions(data)
@@ -64,7 +64,7 @@ func checkFile(file string, stdout, stderr io.Writer) bool {
 	var se *schema.Error
 	if !errors.As(err, &se) || (len(se.Problems) == 0 && len(se.Errors) == 0) {
 		line, col := yamlErrorLine(err)
-		say(stderr, "%s: %s\n", located(file, line, col, ""), schema.ErrorMessage(err))
+		fmt.Fprintf(stderr, "%s: %s\n", located(file, line, col, ""), schema.ErrorMessage(err))
 		return false
 	}
 	for _, p := range se.Problems {
@@ -76,11 +76,11 @@ func checkFile(file string, stdout, stderr io.Writer) bool {
 		if p.Line > 0 {
 			msg = strings.TrimSuffix(msg, fmt.Sprintf(" (line %d)", p.Line))
 		}
-		say(stderr, "%s: %s\n", located(file, line, col, p.Field), msg)
+		fmt.Fprintf(stderr, "%s: %s\n", located(file, line, col, p.Field), msg)
 	}
 	for _, fe := range se.Errors {
 		line, col := pos.formula(fe)
-		say(stderr, "%s: %s\n", located(file, line, col, fe.Item), fe.Message)
+		fmt.Fprintf(stderr, "%s: %s\n", located(file, line, col, fe.Item), fe.Message)
 	}
 	return false
 }
