@@ -172,7 +172,7 @@ func (sh *Sheet) explainCell(col *colDef, r int) CellExplanation {
 	}
 	switch {
 	case e.Error != "":
-		e.text = append(e.text, i18n.M("error: %s", e.Error))
+		e.text = append(e.text, i18n.M("error: %s", cellError(e.Error)))
 	case !e.null.IsZero():
 		e.text = append(e.text, i18n.M("no value: %s", e.null))
 	default:
@@ -288,6 +288,16 @@ func (sh *Sheet) publicName(c *colDef) string {
 		return "unit." + strings.TrimPrefix(c.name, nameUnit)
 	}
 	return c.name
+}
+
+// cellError is a cell's error as a message: the catalogue's when it has one (division by zero,
+// the other errors without a variable part), else the English text as it is. The Error field
+// itself stays English, as a problem's detail.
+func cellError(msg string) i18n.Message {
+	if i18n.Translated(msg) && !strings.Contains(msg, "%") {
+		return i18n.M(msg)
+	}
+	return i18n.M("%s", msg)
 }
 
 // describeNull says why a value is null (val.s of a null): the name of the metric or cell it

@@ -11,7 +11,8 @@ import (
 
 // TestExplainDetailLanguages: apportion's detail (the pool, the exact share, its floor, the
 // place of the remainder, the tie rule) and why a value and the values a formula read are null
-// ("needs x", the unit is incomplete, a lookup of an incomplete unit), in zh-CN and English,
+// ("needs x", the unit is incomplete, a lookup of an incomplete unit) and a division by zero,
+// in zh-CN and English,
 // against testdata/explain_detail.<lang>.golden.json. The figures: 1,000,000 over three equal
 // weights is 333,333.33⅓ each; 0.01 is left over and goes to a, the first of three equal
 // remainders, so a gets 333333.34 and b 333333.33; d has no x and shares nothing.
@@ -71,11 +72,11 @@ func TestExplainDetailLanguages(t *testing.T) {
 }
 
 // lookupSheet is a sheet whose output peer of unit a looks up unit b, which has no x, so that
-// b's output double reads no x.
+// b's output double reads no x, and whose ratio divides by zero.
 func lookupSheet(t *testing.T) *Sheet {
 	t.Helper()
 	s := &Scheme{Code: "l", Metrics: []Metric{{Code: "x", Type: TypeNumber}},
-		Outputs: []Output{{Code: "peer", Formula: `lookup(x, "b")`}, {Code: "double", Formula: "x * 2"}}}
+		Outputs: []Output{{Code: "peer", Formula: `lookup(x, "b")`}, {Code: "double", Formula: "x * 2"}, {Code: "ratio", Formula: "x / 0"}}}
 	p, _, err := Compile(s)
 	if err != nil {
 		t.Fatal(err)

@@ -20,6 +20,13 @@ var zhFormulas = map[string]string{
 	", so it gets one more %s: %s": "，因此多分得 %s，计 %s",
 	", so it gets none: %s":        "，因此不再多分，计 %s",
 
+	// Errors of a cell without a variable part, in an explanation's text (formulas/explain.go:
+	// cellError; the error field stays English).
+	"division by zero":   "除数为零",
+	"modulo by zero":     "取余的除数为零",
+	"pct: the base is 0": "pct：基数为 0",
+	"no formula":         "没有公式",
+
 	// Warnings of a scheme (formulas/warnings_lang.go).
 	"category %s is worth %s points but its score items add up to %s":        "分类 %s 为 %s 分，但其下得分项合计 %s 分",
 	"the scheme states %s points but its top-level score items add up to %s": "方案总分为 %s 分，但一级得分项合计 %s 分",
