@@ -51,7 +51,7 @@ func cmdLang(args []string, getenv func(string) string) (i18n.Lang, []string, er
 		}
 		return i18n.Parse(getenv("RUBRIC_LANG")), nil, usageError("%s %q: use zh-CN or en", what, value)
 	}
-	return i18n.Parse(value), rest, nil
+	return i18n.Parse(strings.ReplaceAll(value, "_", "-")), rest, nil // en_US as en-US
 }
 
 // knownLang reports whether s names a language the command writes (zh, zh-CN, en, en-US…).

@@ -71,6 +71,8 @@ func TestIssue13CommandLanguage(t *testing.T) {
 		{map[string]string{"RUBRIC_LANG": "en"}, []string{"-lang", "zh-CN", "import", rugao}, "rubric: import 需要方案代码和文件"},
 		{map[string]string{"RUBRIC_LANG": ""}, []string{"import", rugao, "-lang", "en"}, "rubric: import needs a scheme code and a file"},
 		{map[string]string{"RUBRIC_LANG": ""}, []string{"import", "--lang=en", rugao}, "rubric: import needs a scheme code and a file"},
+		{map[string]string{"RUBRIC_LANG": "en_US"}, []string{"import", rugao}, "rubric: import needs a scheme code and a file"},
+		{map[string]string{"RUBRIC_LANG": "zh_CN"}, []string{"import", rugao}, "rubric: import 需要方案代码和文件"},
 		{map[string]string{"RUBRIC_LANG": ""}, []string{"-lang", "fr", "import"}, `rubric: -lang "fr"：请使用 zh-CN 或 en`},
 		{map[string]string{"RUBRIC_LANG": "de"}, []string{"import"}, `rubric: RUBRIC_LANG "de"：请使用 zh-CN 或 en`},
 		{map[string]string{"RUBRIC_LANG": ""}, []string{"import", rugao, "-lang"}, "rubric: -lang 需要指定语言：zh-CN 或 en"},
