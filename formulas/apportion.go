@@ -5,6 +5,8 @@ import (
 	"math/big"
 	"slices"
 	"strconv"
+
+	"github.com/rubric-dev/rubric/i18n"
 )
 
 // apportion(pool, weight[, key]) splits a money pool over the complete units in proportion to
@@ -183,7 +185,7 @@ func (sh *Sheet) allocate(call *callDef, rows []int) *allocation {
 }
 
 // explainApportion says how row r's share was found, for the cell's explanation.
-func (sh *Sheet) explainApportion(call *callDef, r int) string {
+func (sh *Sheet) explainApportion(call *callDef, r int) i18n.Message {
 	members := sh.shareGroups(call)
 	for _, rows := range members {
 		i := slices.Index(rows, r)
@@ -192,21 +194,21 @@ func (sh *Sheet) explainApportion(call *callDef, r int) string {
 		}
 		a := sh.allocate(call, rows)
 		if a.err != "" {
-			return a.err
+			return i18n.M("%s", a.err)
 		}
 		d := call.share.decimals
 		unit := fmtUnits(big.NewInt(1), d)
 		exact, _ := a.exact[i].Float64()
-		text := fmt.Sprintf("largest-remainder method: the pool %s is split over the %d units sharing it in proportion to their weights (%s of %s); the exact share is %s (in units of %s), rounded down to %s; the %d units of %s left over go one each to the largest remainders, ties to the unit listed first; this unit's remainder is number %d",
+		text := i18n.M("largest-remainder method: the pool %s is split over the %d units sharing it in proportion to their weights (%s of %s); the exact share is %s (in units of %s), rounded down to %s; the %d units of %s left over go one each to the largest remainders, ties to the unit listed first; this unit's remainder is number %d%s",
 			fmtUnits(a.pool, d), len(rows), num(canon(sh.cols[call.src].get(r).n)), ratString(a.weight),
 			strconv.FormatFloat(exact, 'g', 15, 64), unit, fmtUnits(new(big.Int).Sub(a.units[i], boolInt(a.extra[i])), d),
-			a.left, unit, a.order[i]+1)
+			a.left, unit, a.order[i]+1, i18n.M(", so it gets none: %s", fmtUnits(a.units[i], d)))
 		if a.extra[i] {
-			return text + fmt.Sprintf(", so it gets one more %s: %s", unit, fmtUnits(a.units[i], d))
+			text.Args[len(text.Args)-1] = i18n.M(", so it gets one more %s: %s", unit, fmtUnits(a.units[i], d))
 		}
-		return text + fmt.Sprintf(", so it gets none: %s", fmtUnits(a.units[i], d))
+		return text
 	}
-	return ""
+	return i18n.Message{}
 }
 
 func boolInt(b bool) *big.Int {

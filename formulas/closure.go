@@ -593,7 +593,7 @@ func numeric3(args []evalFn, name string, f func(a, b, c float64) val) evalFn {
 // below every band gets the lowest.
 func gradeOf(grades []Grade, x float64) val {
 	if len(grades) == 0 {
-		return null("no grade bands")
+		return null(nullNoGrades)
 	}
 	for _, g := range grades {
 		if g.Holds(x) {

@@ -378,7 +378,7 @@ func (sh *Sheet) computeLookup(col *colDef, set func(int, val)) {
 			continue
 		}
 		if !sh.isComplete(other) {
-			set(r, null("incomplete unit "+k.s))
+			set(r, null(nullIncompleteUnit+k.s))
 			continue
 		}
 		set(r, sh.cols[call.src].get(other))

@@ -54,6 +54,8 @@ type Input struct {
 	Title string `json:"title,omitempty"`
 	Value any    `json:"value"`
 	Null  string `json:"null,omitempty"`
+
+	null i18n.Message // Null before it is written in a language (In)
 }
 
 // ColumnExplanation explains one column-function call of a formula.
@@ -67,6 +69,8 @@ type ColumnExplanation struct {
 	Ties      []string `json:"ties,omitempty"`
 	// Detail says how the value was found where the function has steps of its own (apportion).
 	Detail string `json:"detail,omitempty"`
+
+	detail i18n.Message // Detail before it is written in a language (In)
 }
 
 // RankExplanation explains the overall or group rank of the total.
@@ -124,11 +128,11 @@ func (sh *Sheet) explainCell(col *colDef, r int) CellExplanation {
 			continue
 		}
 		in := sh.cols[d].get(r)
-		e.Inputs = append(e.Inputs, Input{Name: sh.publicName(dc), Title: dc.title, Value: in.any(), Null: nullReason(in)})
+		e.Inputs = append(e.Inputs, newInput(sh.publicName(dc), dc.title, in))
 	}
 	for _, ch := range col.children {
 		in := sh.cols[ch].get(r)
-		e.Children = append(e.Children, Input{Name: p.cols[ch].name, Title: p.cols[ch].title, Value: in.any(), Null: nullReason(in)})
+		e.Children = append(e.Children, newInput(p.cols[ch].name, p.cols[ch].title, in))
 	}
 	switch v.k {
 	case kNull:
@@ -168,7 +172,7 @@ func (sh *Sheet) explainCell(col *colDef, r int) CellExplanation {
 	}
 	switch {
 	case e.Error != "":
-		e.text = append(e.text, i18n.M("error: %s", e.Error))
+		e.text = append(e.text, i18n.M("error: %s", cellError(e.Error)))
 	case !e.null.IsZero():
 		e.text = append(e.text, i18n.M("no value: %s", e.null))
 	default:
@@ -205,6 +209,43 @@ func (e *CellExplanation) write(l i18n.Lang) {
 		sep = "；"
 	}
 	e.Text = strings.Join(parts, sep)
+	// The slices are the explanation's own: In writes a copy of each.
+	e.Inputs, e.Children = inputsIn(e.Inputs, l), inputsIn(e.Children, l)
+	if e.Columns != nil {
+		cols := make([]ColumnExplanation, len(e.Columns))
+		for i, c := range e.Columns {
+			if !c.detail.IsZero() {
+				c.Detail = c.detail.In(l)
+			}
+			cols[i] = c
+		}
+		e.Columns = cols
+	}
+}
+
+// newInput is a value a formula read, with why it has none.
+func newInput(name, title string, v val) Input {
+	in := Input{Name: name, Title: title, Value: v.any()}
+	if v.k == kNull {
+		in.null = describeNull(v.s)
+		in.Null = in.null.In(i18n.EN)
+	}
+	return in
+}
+
+// inputsIn is a copy of ins with why each has no value written in l.
+func inputsIn(ins []Input, l i18n.Lang) []Input {
+	if ins == nil {
+		return nil
+	}
+	out := make([]Input, len(ins))
+	for i, in := range ins {
+		if !in.null.IsZero() {
+			in.Null = in.null.In(l)
+		}
+		out[i] = in
+	}
+	return out
 }
 
 // In returns the explanation with its texts (each cell's text, clamp, rounding and why it has
@@ -249,19 +290,33 @@ func (sh *Sheet) publicName(c *colDef) string {
 	return c.name
 }
 
-func nullReason(v val) string {
-	if v.k == kNull {
-		return describeNull(v.s).In(i18n.EN)
+// cellError is a cell's error as a message: the catalogue's when it has one (division by zero,
+// the other errors without a variable part), else the English text as it is. The Error field
+// itself stays English, as a problem's detail.
+func cellError(msg string) i18n.Message {
+	if i18n.Translated(msg) && !strings.Contains(msg, "%") {
+		return i18n.M(msg)
 	}
-	return ""
+	return i18n.M("%s", msg)
 }
 
+// describeNull says why a value is null (val.s of a null): the name of the metric or cell it
+// lacks, or one of the reasons below.
 func describeNull(why string) i18n.Message {
 	switch why {
 	case "":
 		return i18n.M("no value (nil)")
 	case "incomplete":
 		return i18n.M("the unit is incomplete")
+	case nullLayer:
+		return i18n.M("not computed on this layer")
+	case nullNoGrades:
+		return i18n.M("the scheme has no grade bands")
+	case nullNoTotal:
+		return i18n.M("the total has no value")
+	}
+	if unit, ok := strings.CutPrefix(why, nullIncompleteUnit); ok {
+		return i18n.M("unit %s is incomplete", unit)
 	}
 	return i18n.M("needs %s", why)
 }
@@ -305,7 +360,8 @@ func (sh *Sheet) explainCall(c *colDef, r int) ColumnExplanation {
 	}
 	sort.Strings(e.Ties)
 	if call.share != nil {
-		e.Detail = sh.explainApportion(call, r)
+		e.detail = sh.explainApportion(call, r)
+		e.Detail = e.detail.In(i18n.EN)
 	}
 	return e
 }

@@ -1,6 +1,9 @@
 package formulas
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+)
 
 // WarnFailing is the Warning kind of a formula that fails for every unit.
 const WarnFailing = "fails_for_every_unit"
@@ -34,7 +37,7 @@ func (sh *Sheet) FailingEverywhere() []Warning {
 		}
 		if computed > 0 && failed == computed {
 			out = append(out, Warning{Kind: WarnFailing, Item: c.Code,
-				Message: fmt.Sprintf("%s fails for every unit (%d of %d): %s", c.Code, failed, len(sh.units), first)})
+				Message: fmt.Sprintf(warningFormats[WarnFailing], c.Code, strconv.Itoa(failed), strconv.Itoa(len(sh.units)), first)})
 		}
 	}
 	return out

@@ -14,7 +14,16 @@ const (
 )
 
 // nullLayer is the reason of the null cell of an output on a layer it is not computed on.
-const nullLayer = "layer"
+// Like the other reasons that are not a name, it has a space, so no metric code can be taken
+// for it.
+const nullLayer = "not on this layer"
+
+// Reasons of null cells besides a name (explain.go: describeNull).
+const (
+	nullNoGrades       = "no grade bands"   // a grade in a scheme without grade bands
+	nullNoTotal        = "no total"         // a grade of a total without a value
+	nullIncompleteUnit = "incomplete unit " // a lookup of an incomplete unit, followed by its code
+)
 
 // EvaluateLayer evaluates rows as the sheet of one layer: an output whose Layers does not
 // name it is not computed — its cells are null (no value, not an error, and the unit stays

@@ -185,7 +185,7 @@ func (sh *Sheet) cell(col *colDef, r int) (v val) {
 	case roleGrade:
 		t := sh.cols[sh.p.total].get(r)
 		if t.k != kNum {
-			return null("no total")
+			return null(nullNoTotal)
 		}
 		if sh.vetoed(r) && len(sh.p.scheme.Grades) > 0 {
 			return str(sh.p.scheme.Grades[len(sh.p.scheme.Grades)-1].Label)

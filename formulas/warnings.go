@@ -24,7 +24,7 @@ func schemeWarnings(s *Scheme) []Warning {
 			sum, ok := childPoints(it.Children)
 			if ok && it.MaxPoints != nil && compare(sum, *it.MaxPoints) != 0 {
 				ws = append(ws, Warning{Kind: WarnCategoryPoints, Item: it.Code, Message: fmt.Sprintf(
-					"category %s is worth %s points but its score items add up to %s", it.Code, fmtNum(*it.MaxPoints), fmtNum(sum))})
+					warningFormats[WarnCategoryPoints], it.Code, fmtNum(*it.MaxPoints), fmtNum(sum))})
 			}
 			walk(it.Children)
 		}
@@ -34,7 +34,7 @@ func schemeWarnings(s *Scheme) []Warning {
 		sum, ok := childPoints(s.Items)
 		if ok && compare(sum, s.TotalPoints) != 0 {
 			ws = append(ws, Warning{Kind: WarnTotalPoints, Message: fmt.Sprintf(
-				"the scheme states %s points but its top-level score items add up to %s", fmtNum(s.TotalPoints), fmtNum(sum))})
+				warningFormats[WarnTotalPoints], fmtNum(s.TotalPoints), fmtNum(sum))})
 		}
 	}
 	return ws

@@ -88,3 +88,10 @@ func (m Message) In(l Lang) string {
 
 // IsZero reports whether the message is empty.
 func (m Message) IsZero() bool { return m.Format == "" }
+
+// Translated reports whether format has a Chinese translation in the catalogue (a test of
+// each area checks its texts are all there).
+func Translated(format string) bool {
+	_, ok := zh[format]
+	return ok
+}

@@ -70,7 +70,7 @@ func (a *api) checkScheme(c *fiber.Ctx) error {
 	if warnings == nil {
 		warnings = []formulas.Warning{}
 	}
-	return c.JSON(checkResult{Valid: true, Warnings: warnings})
+	return c.JSON(checkResult{Valid: true, Warnings: formulas.WarningsIn(warnings, langOf(c))})
 }
 
 // setFormula puts formula in the item or output named item of s, or, when item is empty, in

@@ -197,7 +197,7 @@ func (a *api) problem(c *fiber.Ctx, err error) *problem {
 		for i, ip := range ie.Problems {
 			p.Problems[i] = ip
 		}
-		p.Title, p.Type = http.StatusText(p.Status), problemTypeInvalidFile
+		p.Title, p.Type = problemTitle(c, p.Status), problemTypeInvalidFile
 		return p
 	case errors.As(err, &se):
 		p.Status = kindStatus[se.Kind]
@@ -224,7 +224,7 @@ func (a *api) problem(c *fiber.Ctx, err error) *problem {
 		first := p.Errors[0]
 		p.Item, p.Line, p.Column = first.Item, first.Line, first.Column
 	}
-	p.Title = http.StatusText(p.Status)
+	p.Title = problemTitle(c, p.Status)
 	p.Type = problemType(p.Status)
 	return p
 }

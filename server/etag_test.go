@@ -36,7 +36,7 @@ func TestIfMatch(t *testing.T) {
 		{name: "OK/patch item", method: "PATCH", url: "/api/v1/schemes/tiny/items/ontime", body: `{"formula": "4 - 2 * late"}`, header: ifMatch(`"r1"`), status: 200,
 			want: []string{`"revision":2`}, wantHeader: etag(2)},
 		{name: "ErrStale/patch item", method: "PATCH", url: "/api/v1/schemes/tiny/items/ontime", body: `{"formula": "4 - 3 * late"}`, header: ifMatch(`"r1"`), status: 412,
-			want: []string{stale, `"title":"Precondition Failed"`, `scheme \"tiny\" is at revision 2, not 1: read it again and redo the change`}, wantHeader: map[string]string{"ETag": ""}},
+			want: []string{stale, `"title":"数据已被他人修改"`, `scheme \"tiny\" is at revision 2, not 1: read it again and redo the change`}, wantHeader: map[string]string{"ETag": ""}},
 		{name: "OK/stale saved nothing", method: "GET", url: "/api/v1/schemes/tiny/items/ontime", status: 200, want: []string{`"formula":"4 - 2 * late"`}, wantHeader: etag(2)},
 		{name: "ErrStale/dry run", method: "PATCH", url: "/api/v1/schemes/tiny/items/ontime?dry_run=true", body: `{"formula": "4"}`, header: ifMatch(`"r1"`), status: 412, want: []string{stale}},
 		{name: "OK/dry run", method: "PATCH", url: "/api/v1/schemes/tiny/items/ontime?dry_run=true", body: `{"formula": "4"}`, header: ifMatch(`"r2"`), status: 200, want: []string{`"dry_run":true`, `"revision":2`}},

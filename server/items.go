@@ -128,7 +128,7 @@ func (a *api) createItem(c *fiber.Ctx) error {
 	}
 	c.Location(location("schemes", code, "items", saved.Code))
 	c.Set(fiber.HeaderETag, schemeETag(rev))
-	return c.Status(fiber.StatusCreated).JSON(newItemSaved(saved, rev, a.withFailing(c.UserContext(), code, warnings)))
+	return c.Status(fiber.StatusCreated).JSON(newItemSaved(c, saved, rev, a.withFailing(c.UserContext(), code, warnings)))
 }
 
 func (a *api) patchItem(c *fiber.Ctx) error {
@@ -166,7 +166,7 @@ func (a *api) patchItem(c *fiber.Ctx) error {
 		if err := ifMatch(c).allows(code, pv.revision); err != nil {
 			return err
 		}
-		out := newItemSaved(saved, pv.revision, pv.warnings)
+		out := newItemSaved(c, saved, pv.revision, pv.warnings)
 		out.DryRun, out.Impact = true, pv.impact
 		return c.JSON(out)
 	}
@@ -175,7 +175,7 @@ func (a *api) patchItem(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderETag, schemeETag(rev))
-	return c.JSON(newItemSaved(saved, rev, a.withFailing(c.UserContext(), code, warnings)))
+	return c.JSON(newItemSaved(c, saved, rev, a.withFailing(c.UserContext(), code, warnings)))
 }
 
 func (a *api) deleteItem(c *fiber.Ctx) error {
@@ -195,14 +195,14 @@ func (a *api) deleteItem(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderETag, schemeETag(rev))
-	return c.JSON(newSchemeSaved(code, rev, warnings))
+	return c.JSON(newSchemeSaved(c, code, rev, warnings))
 }
 
-func newItemSaved(it itemEntry, rev int, warnings []formulas.Warning) itemSaved {
+func newItemSaved(c *fiber.Ctx, it itemEntry, rev int, warnings []formulas.Warning) itemSaved {
 	if warnings == nil {
 		warnings = []formulas.Warning{}
 	}
-	return itemSaved{Item: it, Revision: rev, Warnings: warnings}
+	return itemSaved{Item: it, Revision: rev, Warnings: formulas.WarningsIn(warnings, langOf(c))}
 }
 
 // itemRef locates an item in a scheme's tree.

@@ -104,7 +104,7 @@ func (a *api) createMetric(c *fiber.Ctx) error {
 	}
 	c.Location(location("schemes", code, "metrics", saved.Code))
 	c.Set(fiber.HeaderETag, schemeETag(rev))
-	return c.Status(fiber.StatusCreated).JSON(newMetricSaved(saved, rev, warnings))
+	return c.Status(fiber.StatusCreated).JSON(newMetricSaved(c, saved, rev, warnings))
 }
 
 func (a *api) patchMetric(c *fiber.Ctx) error {
@@ -130,7 +130,7 @@ func (a *api) patchMetric(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderETag, schemeETag(rev))
-	return c.JSON(newMetricSaved(saved, rev, warnings))
+	return c.JSON(newMetricSaved(c, saved, rev, warnings))
 }
 
 func (a *api) deleteMetric(c *fiber.Ctx) error {
@@ -150,14 +150,14 @@ func (a *api) deleteMetric(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderETag, schemeETag(rev))
-	return c.JSON(newSchemeSaved(code, rev, warnings))
+	return c.JSON(newSchemeSaved(c, code, rev, warnings))
 }
 
-func newMetricSaved(m formulas.Metric, rev int, warnings []formulas.Warning) metricSaved {
+func newMetricSaved(c *fiber.Ctx, m formulas.Metric, rev int, warnings []formulas.Warning) metricSaved {
 	if warnings == nil {
 		warnings = []formulas.Warning{}
 	}
-	return metricSaved{Metric: m, Revision: rev, Warnings: warnings}
+	return metricSaved{Metric: m, Revision: rev, Warnings: formulas.WarningsIn(warnings, langOf(c))}
 }
 
 // metricIndex is the index of the metric with the given code, or -1.

@@ -42,5 +42,5 @@ func (a *api) restoreRevision(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderETag, schemeETag(rev))
-	return c.JSON(newSchemeSaved(code, rev, warnings))
+	return c.JSON(newSchemeSaved(c, code, rev, warnings))
 }

@@ -21,11 +21,11 @@ type schemeSaved struct {
 	Warnings []formulas.Warning `json:"warnings"`
 }
 
-func newSchemeSaved(code string, rev int, warnings []formulas.Warning) schemeSaved {
+func newSchemeSaved(c *fiber.Ctx, code string, rev int, warnings []formulas.Warning) schemeSaved {
 	if warnings == nil {
 		warnings = []formulas.Warning{}
 	}
-	return schemeSaved{Code: code, Revision: rev, Warnings: warnings}
+	return schemeSaved{Code: code, Revision: rev, Warnings: formulas.WarningsIn(warnings, langOf(c))}
 }
 
 func (a *api) listSchemes(c *fiber.Ctx) error {
@@ -74,7 +74,7 @@ func (a *api) createScheme(c *fiber.Ctx) error {
 	}
 	c.Location(location("schemes", doc.Code))
 	c.Set(fiber.HeaderETag, schemeETag(rev))
-	return c.Status(fiber.StatusCreated).JSON(newSchemeSaved(doc.Code, rev, warnings))
+	return c.Status(fiber.StatusCreated).JSON(newSchemeSaved(c, doc.Code, rev, warnings))
 }
 
 func (a *api) getScheme(c *fiber.Ctx) error {
@@ -171,7 +171,7 @@ func (a *api) replaceScheme(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderETag, schemeETag(rev))
-	return c.JSON(newSchemeSaved(code, rev, warnings))
+	return c.JSON(newSchemeSaved(c, code, rev, warnings))
 }
 
 func (a *api) deleteScheme(c *fiber.Ctx) error {

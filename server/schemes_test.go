@@ -33,7 +33,10 @@ func TestMeta(t *testing.T) {
 		{name: "OK/health", method: "GET", url: "/healthz", status: 200, want: []string{`"status":"ok"`, `"version":"test"`}},
 		{name: "OK/openapi", method: "GET", url: "/openapi.yaml", status: 200, want: []string{"openapi: 3.0.3", "operationId: patchItem"}},
 		{name: "OK/docs", method: "GET", url: "/docs", status: 200, want: []string{"<!doctype html>", `<div id="app">`, `<script src="/docs/scalar.`}, notWant: []string{"https://", "<script>"}},
-		{name: "ErrNotFound", method: "GET", url: "/api/v1/nothing", status: 404, want: []string{`"type":"/docs#problem-not-found"`, `"title":"Not Found"`, "GET /api/v1/nothing"}, badRequest: true},
+		{name: "ErrNotFound", method: "GET", url: "/api/v1/nothing", status: 404, want: []string{`"type":"/docs#problem-not-found"`, `"title":"未找到"`, "GET /api/v1/nothing"}, badRequest: true},
+		// The title is what a clerk reads: Chinese unless the request prefers English; the
+		// detail stays English (issue 13).
+		{name: "ErrNotFound/en", method: "GET", url: "/api/v1/nothing", header: map[string]string{"Accept-Language": "en-US,en;q=0.9"}, status: 404, want: []string{`"type":"/docs#problem-not-found"`, `"title":"Not Found"`, "no such resource: GET /api/v1/nothing"}, badRequest: true},
 		{name: "ErrMethodNotAllowed", method: "DELETE", url: "/healthz", status: 405, want: []string{`"status":405`, "allowed: GET"}, badRequest: true},
 	})
 }

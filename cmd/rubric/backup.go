@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -26,10 +25,10 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	}
 	file := rest[0]
 	if isPostgres(*db) {
-		return fmt.Errorf("backup copies SQLite databases: back up %s with pg_dump", redact(*db))
+		return errorf("backup copies SQLite databases: back up %s with pg_dump", redact(*db))
 	}
 	if _, err := os.Stat(*db); err != nil {
-		return fmt.Errorf("backup: database %s: %w", *db, err) // Open would create it
+		return errorf("backup: database %s: %v", *db, err) // Open would create it
 	}
 	store, err := schema.Open(ctx, *db)
 	if err != nil {
@@ -44,7 +43,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "backed up %s to %s (%d bytes in %v)\n", *db, file, info.Size(), time.Since(start).Round(time.Millisecond))
+	say(stdout, "backed up %s to %s (%d bytes in %v)\n", *db, file, info.Size(), time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

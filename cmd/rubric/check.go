@@ -21,7 +21,7 @@ import (
 // warning likewise. It fails (exit 1) if any file has an error.
 func runCheck(args []string, stdout, stderr io.Writer) error {
 	if wantsHelp(args) {
-		fmt.Fprintf(stdout, "Usage:\n%s\n", synopsis("check"))
+		say(stdout, "Usage:\n%s\n", synopsis(langOf(stdout), "check"))
 		return nil
 	}
 	if len(args) == 0 {
@@ -54,10 +54,10 @@ func checkFile(file string, stdout, stderr io.Writer) bool {
 	}
 	for _, w := range warnings {
 		line, col := pos.item(w.Item)
-		fmt.Fprintf(stdout, "%s: warning: %s\n", located(file, line, col, w.Item), w.Message)
+		say(stdout, "%s: warning: %s\n", located(file, line, col, w.Item), w.In(langOf(stdout)).Message)
 	}
 	if err == nil {
-		fmt.Fprintf(stdout, "%s: ok: %q, %d metrics, %d items, %d outputs, %d units\n", file, doc.Code,
+		say(stdout, "%s: ok: %q, %d metrics, %d items, %d outputs, %d units\n", file, doc.Code,
 			len(doc.Metrics), countItems(doc.Items), len(doc.Outputs), len(doc.Units))
 		return true
 	}

@@ -3,20 +3,19 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/rubric-dev/rubric/exchange"
+	"github.com/rubric-dev/rubric/i18n"
 	"github.com/rubric-dev/rubric/schema"
 )
 
 // runDiff runs `rubric diff CODE A B [-layer L] [-format text|json|csv|xlsx] [-o FILE]`: what
 // changed between publication A and publication B (or live), as GET …/publications/{a}/diff/{b}.
 func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("diff", stderr)
 	db := dbFlag(fs, getenv)
 	layer := fs.String("layer", "", "the layer of a live side (default: that of publication A)")
 	format := fs.String("format", "", "text, json, csv or xlsx (default: the extension of -o, else text)")
@@ -58,52 +57,53 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 			enc.SetIndent("", "  ")
 			return enc.Encode(d)
 		}
-		return writeDiffText(w, d)
+		return writeDiffText(w, d, langOf(stdout))
 	})
 }
 
 // writeDiffText writes a diff for a terminal: one line per unit that moved, largest change
 // first, with its changed cells, then the values and the rule changes that caused it.
-func writeDiffText(w io.Writer, d *schema.Diff) error {
+func writeDiffText(w io.Writer, d *schema.Diff, l i18n.Lang) error {
 	side := func(s schema.DiffSide) string {
 		if s.Publication == 0 {
-			return fmt.Sprintf("live %s (revision %d)", s.Layer, s.Revision)
+			return i18n.Sprintf(l, "live %s (revision %d)", layerName(s.Layer), s.Revision)
 		}
-		return fmt.Sprintf("publication %d (%s, revision %d)", s.Publication, s.Layer, s.Revision)
+		return i18n.Sprintf(l, "publication %d (%s, revision %d)", s.Publication, layerName(s.Layer), s.Revision)
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s → %s: %d units moved, %d unchanged\n", d.Scheme, side(d.From), side(d.To), len(d.Units), d.Unchanged)
+	var sb strings.Builder
+	b := &langWriter{Writer: &sb, lang: l}
+	say(b, "%s: %s → %s: %d units moved, %d unchanged\n", d.Scheme, side(d.From), side(d.To), len(d.Units), d.Unchanged)
 	for _, u := range d.Units {
-		fmt.Fprintf(&b, "  %s %s: total %s → %s", u.Unit, u.Name, numText(u.OldTotal), numText(u.NewTotal))
+		say(b, "  %s %s: total %s → %s", u.Unit, u.Name, numText(u.OldTotal), numText(u.NewTotal))
 		if u.Delta != nil {
-			fmt.Fprintf(&b, " (%+g)", *u.Delta)
+			fmt.Fprintf(b, " (%+g)", *u.Delta)
 		}
 		if !same(u.OldGrade, u.NewGrade) {
-			fmt.Fprintf(&b, ", grade %s → %s", text(u.OldGrade), text(u.NewGrade))
+			say(b, ", grade %s → %s", text(u.OldGrade), text(u.NewGrade))
 		}
 		if !same(u.OldRank, u.NewRank) {
-			fmt.Fprintf(&b, ", rank %s → %s", numText(u.OldRank), numText(u.NewRank))
+			say(b, ", rank %s → %s", numText(u.OldRank), numText(u.NewRank))
 		}
-		b.WriteString("\n")
+		fmt.Fprintln(b)
 		for _, c := range u.Cells {
-			fmt.Fprintf(&b, "      %s %s: %v → %v\n", c.Code, c.Title, cell(c.Old), cell(c.New))
+			fmt.Fprintf(b, "      %s %s: %v → %v\n", c.Code, c.Title, cell(c.Old), cell(c.New))
 		}
 	}
 	if len(d.Values) > 0 {
-		b.WriteString("values:\n")
+		say(b, "values:\n")
 		for _, v := range d.Values {
-			fmt.Fprintf(&b, "  %s %s: %v → %v by %s (%s)\n", v.Unit, v.Metric, cell(v.Old), cell(v.New), v.Who, v.Reason)
+			say(b, "  %s %s: %v → %v by %s (%s)\n", v.Unit, v.Metric, cell(v.Old), cell(v.New), v.Who, v.Reason)
 		}
 	}
 	if len(d.Formulas) > 0 {
-		b.WriteString("rules:\n")
+		say(b, "rules:\n")
 		for _, f := range d.Formulas {
 			old, _ := json.Marshal(f.Old)
 			new, _ := json.Marshal(f.New)
-			fmt.Fprintf(&b, "  revision %d %s %s %s: %s → %s by %s (%s)\n", f.Revision, f.Kind, f.Target, f.Action, old, new, f.Who, f.Reason)
+			say(b, "  revision %d %s %s %s: %s → %s by %s (%s)\n", f.Revision, f.Kind, f.Target, f.Action, old, new, f.Who, f.Reason)
 		}
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, sb.String())
 	return err
 }
 

@@ -234,8 +234,9 @@ func TestEndToEndExchange(t *testing.T) {
 	db := filepath.Join(dir, "rubric.db")
 	rubric := func(args ...string) string {
 		t.Helper()
-		cmd := exec.Command(bin, args...)
-		cmd.Env = append(os.Environ(), "RUBRIC_DB="+db, "RUBRIC_IMPORT_LIMIT=")
+		// In English: the global -lang before the command (its Chinese texts: lang_test.go).
+		cmd := exec.Command(bin, append([]string{"-lang", "en"}, args...)...)
+		cmd.Env = append(os.Environ(), "RUBRIC_DB="+db, "RUBRIC_IMPORT_LIMIT=", "RUBRIC_LANG=")
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		if err := cmd.Run(); err != nil {

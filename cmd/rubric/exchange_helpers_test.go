@@ -26,11 +26,18 @@ func seededDB(t *testing.T) string {
 	return db
 }
 
-// runCmdEnv runs one command line in process with an environment.
+// runCmdEnv runs one command line in process with an environment, in English unless the
+// environment sets RUBRIC_LANG.
 func runCmdEnv(t *testing.T, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), args, &stdout, &stderr, func(k string) string { return env[k] })
+	getenv := func(k string) string {
+		if v, ok := env[k]; ok || k != "RUBRIC_LANG" {
+			return v
+		}
+		return "en"
+	}
+	code := run(context.Background(), args, &stdout, &stderr, getenv)
 	return code, stdout.String(), stderr.String()
 }
 

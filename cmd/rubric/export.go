@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"time"
 
@@ -47,7 +46,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return err
 	}
 	if *out != "" && *out != "-" {
-		fmt.Fprintf(stdout, "exported the %s sheet of %s to %s\n", *layer, code, *out)
+		say(stdout, "exported the %s sheet of %s to %s\n", layerName(*layer), code, *out)
 	}
 	return nil
 }

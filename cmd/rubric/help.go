@@ -2,10 +2,11 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"io"
 	"regexp"
 	"strings"
+
+	"github.com/rubric-dev/rubric/i18n"
 )
 
 // newFlags is the flag set of a subcommand ("export", "token create"): its -h prints the
@@ -14,26 +15,36 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage:\n%s\n", synopsis(name))
+		l := langOf(stderr)
+		say(stderr, "Usage:\n%s\n", synopsis(l, name))
+		// The flags' descriptions are English formats of the catalogue, written in l.
+		fs.VisitAll(func(f *flag.Flag) { f.Usage = i18n.Sprintf(l, f.Usage) })
 		var flags strings.Builder
 		fs.SetOutput(&flags)
 		fs.PrintDefaults()
 		fs.SetOutput(stderr)
 		if flags.Len() > 0 {
-			fmt.Fprintf(stderr, "\nFlags:\n%s", flags.String())
+			text := flags.String()
+			if l == i18n.ZH {
+				text = flagDefault.ReplaceAllString(text, "（默认 $1）")
+			}
+			say(stderr, "\nFlags:\n%s", text)
 		}
 	}
 	return fs
 }
 
+// flagDefault is the flag package's English note of a flag's default value.
+var flagDefault = regexp.MustCompile(`(?m) \(default (.*)\)$`)
+
 // spaces separates a synopsis in usage from its description.
 var spaces = regexp.MustCompile(`\s{3,}`)
 
-// synopsis is the lines of usage that show how to call the subcommand name, with their
+// synopsis is the lines of usage in l that show how to call the subcommand name, with their
 // descriptions.
-func synopsis(name string) string {
+func synopsis(l i18n.Lang, name string) string {
 	var out []string
-	lines := strings.Split(usage, "\n")
+	lines := strings.Split(usageIn(l), "\n")
 	for i, l := range lines {
 		rest, ok := strings.CutPrefix(l, "  rubric "+name)
 		if !ok || (rest != "" && rest[0] != ' ') {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/rubric-dev/rubric/exchange"
+	"github.com/rubric-dev/rubric/i18n"
 	"github.com/rubric-dev/rubric/schema"
 	"github.com/rubric-dev/rubric/server"
 )
@@ -58,27 +59,26 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	res, err := server.ImportValues(ctx, store, code, *layer, data, filepath.Base(file), "", *dryRun, importWho)
 	var ie *exchange.ImportError
 	if errors.As(err, &ie) {
-		for _, p := range ie.Problems {
+		for _, p := range ie.In(langOf(stderr)).Problems {
 			fmt.Fprintln(stderr, problemLine(file, p))
 		}
-		n := fmt.Sprintf("%d problems", len(ie.Problems))
 		if len(ie.Problems) == 1 {
-			n = "1 problem"
+			return &exitError{code: 1, err: errorf("%s: 1 problem, nothing saved", file)}
 		}
-		return &exitError{code: 1, err: fmt.Errorf("%s: %s, nothing saved", file, n)}
+		return &exitError{code: 1, err: errorf("%s: %d problems, nothing saved", file, len(ie.Problems))}
 	}
 	if err != nil {
 		return err
 	}
 	for _, c := range res.Changes {
-		fmt.Fprintf(stdout, "%s %s: %s → %s\n", c.Unit, c.Metric, valueText(c.Old), valueText(c.New))
+		fmt.Fprintf(stdout, "%s %s: %s → %s\n", c.Unit, c.Metric, valueText(langOf(stdout), c.Old), valueText(langOf(stdout), c.New))
 	}
-	outcome := "saved"
+	outcome := i18n.M("saved")
 	if *dryRun {
-		outcome = "dry run, nothing saved"
+		outcome = i18n.M("dry run, nothing saved")
 	}
-	fmt.Fprintf(stdout, "%s: %d units, %d values: %d changed, %d unchanged (%s layer of %s; %s)\n",
-		file, res.Units, res.Values, res.Changed, res.Unchanged, res.Layer, code, outcome)
+	say(stdout, "%s: %d units, %d values: %d changed, %d unchanged (%s layer of %s; %s)\n",
+		file, res.Units, res.Values, res.Changed, res.Unchanged, layerName(res.Layer), code, outcome)
 	return nil
 }
 
@@ -90,14 +90,14 @@ func readLimited(file string, limit int) ([]byte, error) {
 	}
 	defer f.Close()
 	if st, err := f.Stat(); err == nil && st.Size() > int64(limit) {
-		return nil, fmt.Errorf("%s is larger than the import limit of %d bytes (RUBRIC_IMPORT_LIMIT)", file, limit)
+		return nil, errorf("%s is larger than the import limit of %d bytes (RUBRIC_IMPORT_LIMIT)", file, limit)
 	}
 	data, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
 	if err != nil {
 		return nil, err
 	}
 	if len(data) > limit {
-		return nil, fmt.Errorf("%s is larger than the import limit of %d bytes (RUBRIC_IMPORT_LIMIT)", file, limit)
+		return nil, errorf("%s is larger than the import limit of %d bytes (RUBRIC_IMPORT_LIMIT)", file, limit)
 	}
 	return data, nil
 }
@@ -124,11 +124,11 @@ func problemLine(file string, p exchange.Problem) string {
 	return where + ": " + strings.Join(what, " ") + ": " + p.Message
 }
 
-// valueText writes a value for people: none for no value.
-func valueText(v any) string {
+// valueText writes a value for people in l: none for no value.
+func valueText(l i18n.Lang, v any) string {
 	switch x := v.(type) {
 	case nil:
-		return "(none)"
+		return i18n.Sprintf(l, "(none)")
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	case string:

@@ -40,7 +40,7 @@ func (e *exitError) Error() string { return e.err.Error() }
 
 // usageError is a command line that cannot be run (exit code 2).
 func usageError(format string, args ...any) error {
-	return &exitError{code: 2, err: fmt.Errorf(format, args...)}
+	return &exitError{code: 2, err: errorf(format, args...)}
 }
 
 const usage = `rubric scores performance assessments.
@@ -69,15 +69,21 @@ Usage:
   rubric version                                  print the version
 
 template, import, export, publish, diff, token and backup work on the database serve uses (-db, env RUBRIC_DB).
+Global flag: -lang zh-CN|en (env RUBRIC_LANG): messages in Chinese, the default, or English.
 `
 
 // run runs one command line and returns the process's exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+	lang, args, err := cmdLang(args, getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "rubric:", errorIn(err, lang))
 		return 2
 	}
-	var err error
+	stdout, stderr = &langWriter{Writer: stdout, lang: lang}, &langWriter{Writer: stderr, lang: lang}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usageIn(lang))
+		return 2
+	}
 	switch args[0] {
 	case "serve":
 		err = runServe(ctx, args[1:], stderr, getenv)
@@ -104,9 +110,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	case "version", "-version", "--version":
 		err = runVersion(stdout)
 	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, usageIn(lang))
 	default:
-		err = usageError("unknown command %q\n\n%s", args[0], usage)
+		err = usageError("unknown command %q\n\n%s", args[0], usageIn(lang))
 	}
 	if err == nil {
 		return 0
@@ -117,11 +123,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.err.Error() != "" {
-			fmt.Fprintln(stderr, "rubric:", redactSecrets(errorText(ee.err)))
+			fmt.Fprintln(stderr, "rubric:", redactSecrets(errorIn(ee.err, lang)))
 		}
 		return ee.code
 	}
-	fmt.Fprintln(stderr, "rubric:", redactSecrets(errorText(err)))
+	fmt.Fprintln(stderr, "rubric:", redactSecrets(errorIn(err, lang)))
 	return 1
 }
 
@@ -129,14 +135,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 // code, not the problem, so the command leaves it out.
 var packagePrefix = regexp.MustCompile(`(^|: )(schema|exchange|formulas|server|i18n): `)
 
-// errorText is err as the command prints it: the message of a *schema.Error a user caused, or
-// the error's text, without package prefixes.
-func errorText(err error) string {
-	msg := err.Error()
-	var se *schema.Error
-	if errors.As(err, &se) && se.Kind != schema.Internal {
-		msg = se.Message
-	}
+// stripPackages is msg without package prefixes.
+func stripPackages(msg string) string {
 	for {
 		out := packagePrefix.ReplaceAllString(msg, "$1")
 		if out == msg {
@@ -197,11 +197,11 @@ func checkLayer(layer string) error {
 func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var rest []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := parseFlags(fs, args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, err
 			}
-			// The flag package has printed the error and the usage.
+			// parseFlags has printed the error and the usage.
 			return nil, &exitError{code: 2, err: errors.New("")}
 		}
 		args = fs.Args()

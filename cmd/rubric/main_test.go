@@ -16,12 +16,12 @@ import (
 	"github.com/rubric-dev/rubric/seeds"
 )
 
-// runCmd runs one command line in process and returns its exit code and output.
+// runCmd runs one command line in process, in English (the tests of what the commands do
+// read their English texts; lang_test.go checks the Chinese ones), and returns its exit code
+// and output.
 func runCmd(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), args, &stdout, &stderr, func(string) string { return "" })
-	return code, stdout.String(), stderr.String()
+	return runCmdEnv(t, nil, args...)
 }
 
 func TestCheck(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"text/tabwriter"
 
+	"github.com/rubric-dev/rubric/i18n"
 	"github.com/rubric-dev/rubric/schema"
 )
 
@@ -15,14 +16,14 @@ import (
 func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := newFlags("migrate", stderr)
 	db := fs.String("db", envOr(getenv, "RUBRIC_DB", schema.DefaultDSN), "SQLite file or postgres:// URL (env RUBRIC_DB)")
-	if err := fs.Parse(args); err != nil {
-		return err
+	if err := parseFlags(fs, args); err != nil {
+		return flagsFailed(err)
 	}
 	action := "up"
 	if fs.NArg() > 0 { // the action, and flags after it: rubric migrate status -db …
 		action = fs.Arg(0)
-		if err := fs.Parse(fs.Args()[1:]); err != nil {
-			return err
+		if err := parseFlags(fs, fs.Args()[1:]); err != nil {
+			return flagsFailed(err)
 		}
 		if fs.NArg() > 0 {
 			return usageError("migrate takes one action, up or status, got %q", append([]string{action}, fs.Args()...))
@@ -58,16 +59,16 @@ func migrateUp(ctx context.Context, dsn string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "database %s\n", redact(dsn))
+	say(stdout, "database %s\n", redact(dsn))
 	n := 0
 	for _, m := range after {
 		if m.Applied && !m.Unknown && !applied[m.Name] {
-			fmt.Fprintf(stdout, "applied %s %s\n", m.Name, m.Comment)
+			say(stdout, "applied %s %s\n", m.Name, m.Comment)
 			n++
 		}
 	}
 	if n == 0 {
-		fmt.Fprintln(stdout, "nothing to apply: the database is up to date")
+		say(stdout, "nothing to apply: the database is up to date\n")
 	}
 	warnUnknown(stdout, after)
 	return nil
@@ -79,16 +80,17 @@ func migrateStatus(ctx context.Context, dsn string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "database %s\n", redact(dsn))
+	say(stdout, "database %s\n", redact(dsn))
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	pending := 0
 	for _, m := range ms {
-		state := "pending"
+		l := langOf(stdout)
+		state := i18n.Sprintf(l, "pending")
 		switch {
 		case m.Unknown:
-			state = fmt.Sprintf("applied %s (group %d) by a newer rubric", m.AppliedAt.Format("2006-01-02 15:04:05Z07:00"), m.Group)
+			state = i18n.Sprintf(l, "applied %s (group %d) by a newer rubric", m.AppliedAt.Format("2006-01-02 15:04:05Z07:00"), m.Group)
 		case m.Applied:
-			state = fmt.Sprintf("applied %s (group %d)", m.AppliedAt.Format("2006-01-02 15:04:05Z07:00"), m.Group)
+			state = i18n.Sprintf(l, "applied %s (group %d)", m.AppliedAt.Format("2006-01-02 15:04:05Z07:00"), m.Group)
 		default:
 			pending++
 		}
@@ -98,9 +100,9 @@ func migrateStatus(ctx context.Context, dsn string, stdout io.Writer) error {
 		return err
 	}
 	if pending > 0 {
-		fmt.Fprintf(stdout, "%d pending: run rubric migrate up (rubric serve also applies them when it starts)\n", pending)
+		say(stdout, "%d pending: run rubric migrate up (rubric serve also applies them when it starts)\n", pending)
 	} else {
-		fmt.Fprintln(stdout, "up to date")
+		say(stdout, "up to date\n")
 	}
 	warnUnknown(stdout, ms)
 	return nil
@@ -110,7 +112,7 @@ func migrateStatus(ctx context.Context, dsn string, stdout io.Writer) error {
 func warnUnknown(w io.Writer, ms []schema.MigrationStatus) {
 	for _, m := range ms {
 		if m.Unknown {
-			fmt.Fprintln(w, "warning: a newer rubric has migrated this database; run that version")
+			say(w, "warning: a newer rubric has migrated this database; run that version\n")
 			return
 		}
 	}

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
-	"fmt"
 	"io"
 
 	"github.com/rubric-dev/rubric/schema"
@@ -16,8 +14,7 @@ const cliWho = "cli"
 // freezes one layer of a scheme as its next publication, as POST /publications does, and
 // prints its number and SHA-256.
 func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	fs := flag.NewFlagSet("publish", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("publish", stderr)
 	db := dbFlag(fs, getenv)
 	layer := layerFlag(fs)
 	title := fs.String("title", "", "the publication's title, such as 2022年度考核结果 (default: the scheme's title)")
@@ -46,7 +43,7 @@ func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "published %s as publication %d of %s (%s layer, revision %d)\nSHA-256 %s\n",
-		p.Title, p.Number, p.Scheme, p.Layer, p.Revision, p.Hash)
+	say(stdout, "published %s as publication %d of %s (%s layer, revision %d)\nSHA-256 %s\n",
+		p.Title, p.Number, p.Scheme, layerName(p.Layer), p.Revision, p.Hash)
 	return nil
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"strings"
 
@@ -26,11 +25,11 @@ func seedDocuments() ([]seedDoc, error) {
 	for _, name := range seeds.Names() {
 		data, err := seeds.Read(name)
 		if err != nil {
-			return nil, fmt.Errorf("read seed %s: %w", name, err)
+			return nil, errorf("read seed %s: %v", name, err)
 		}
 		doc, err := schema.DecodeYAML(bytes.NewReader(data))
 		if err != nil {
-			return nil, fmt.Errorf("seed %s: %w", name, err)
+			return nil, errorf("seed %s: %v", name, err)
 		}
 		out = append(out, seedDoc{file: name, doc: doc})
 	}
@@ -74,7 +73,7 @@ func createMissingSeeds(ctx context.Context, store *schema.Store) ([]string, err
 		case schema.Conflict:
 			// Another process created it meanwhile.
 		default:
-			return created, fmt.Errorf("seed %s: %w", s.file, err)
+			return created, errorf("seed %s: %v", s.file, err)
 		}
 	}
 	return created, nil
@@ -95,13 +94,13 @@ func resetSeed(ctx context.Context, store *schema.Store, code string) error {
 		}
 		// Validate first, so that a reset never deletes a scheme it cannot create again.
 		if _, err := schema.Validate(s.doc); err != nil {
-			return fmt.Errorf("seed %s: %w", s.file, err)
+			return errorf("seed %s: %v", s.file, err)
 		}
 		if err := store.DeleteScheme(ctx, code); err != nil && schema.ErrorKind(err) != schema.NotFound {
 			return err
 		}
 		if _, _, err := store.CreateScheme(ctx, s.doc, seedWho, "reset to seed "+s.file); err != nil {
-			return fmt.Errorf("seed %s: %w", s.file, err)
+			return errorf("seed %s: %v", s.file, err)
 		}
 		return nil
 	}
@@ -113,8 +112,8 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	fs := newFlags("seed", stderr)
 	db := fs.String("db", envOr(getenv, "RUBRIC_DB", schema.DefaultDSN), "SQLite file or postgres:// URL (env RUBRIC_DB)")
 	reset := fs.String("reset", "", "delete the seed scheme `CODE` with its data and load it again")
-	if err := fs.Parse(args); err != nil {
-		return err
+	if err := parseFlags(fs, args); err != nil {
+		return flagsFailed(err)
 	}
 	if fs.NArg() > 0 {
 		return usageError("seed takes no arguments, got %q", fs.Args())
@@ -128,18 +127,18 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		if err := resetSeed(ctx, store, *reset); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "reset %s\n", *reset)
+		say(stdout, "reset %s\n", *reset)
 		return nil
 	}
 	created, err := createMissingSeeds(ctx, store)
 	for _, code := range created {
-		fmt.Fprintf(stdout, "created %s\n", code)
+		say(stdout, "created %s\n", code)
 	}
 	if err != nil {
 		return err
 	}
 	if len(created) == 0 {
-		fmt.Fprintln(stdout, "every seed scheme is there already")
+		say(stdout, "every seed scheme is there already\n")
 	}
 	return nil
 }

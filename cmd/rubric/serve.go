@@ -90,7 +90,7 @@ func (m *Main) Run(ctx context.Context) error {
 	ln, err := net.Listen("tcp", m.Addr)
 	if err != nil {
 		_ = m.Close() // the error returned is the one to report
-		return fmt.Errorf("listen on %s: %w", m.Addr, err)
+		return errorf("listen on %s: %v", m.Addr, err)
 	}
 	m.ln = ln
 	m.served = make(chan error, 1)
@@ -114,7 +114,7 @@ func (m *Main) bootstrap(ctx context.Context) error {
 	ctx = schema.WithWho(ctx, schema.SystemWho)
 	if m.AdminToken != "" {
 		if err := m.store.EnsureAdminToken(ctx, m.AdminToken); err != nil {
-			return fmt.Errorf("RUBRIC_ADMIN_TOKEN: %w", err)
+			return errorf("RUBRIC_ADMIN_TOKEN: %v", err)
 		}
 		return nil
 	}
@@ -195,8 +195,8 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, getenv func(
 	rate := fs.String("rate-limit", envOr(getenv, "RUBRIC_RATE_LIMIT", strconv.Itoa(server.DefaultRateLimit)), "requests per minute each token may make, or off (env RUBRIC_RATE_LIMIT)")
 	conns := fs.Int("db-conns", envInt(getenv, "RUBRIC_DB_CONNS", schema.DefaultMaxConns), "connections to PostgreSQL at most, per process (env RUBRIC_DB_CONNS)")
 	origins := fs.String("cors-origins", envOr(getenv, "RUBRIC_CORS_ORIGINS", ""), "comma-separated origins allowed to call the API from a browser; none by default (env RUBRIC_CORS_ORIGINS)")
-	if err := fs.Parse(args); err != nil {
-		return err
+	if err := parseFlags(fs, args); err != nil {
+		return flagsFailed(err)
 	}
 	var err error
 	if m.ImportLimit, err = parseSize(*limit); err != nil {
@@ -230,7 +230,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, getenv func(
 		logger.Info("shutting down")
 	case err := <-m.Done():
 		_ = m.Close() // the error returned is the one to report
-		return fmt.Errorf("serve: %w", err)
+		return errorf("serve: %v", err)
 	}
 	if err := m.Close(); err != nil {
 		return err

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"time"
 
@@ -47,7 +46,7 @@ func runTemplate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		return err
 	}
 	if *out != "" && *out != "-" {
-		fmt.Fprintf(stdout, "wrote the %s template of %s to %s\n", *layer, code, *out)
+		say(stdout, "wrote the %s template of %s to %s\n", layerName(*layer), code, *out)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/rubric-dev/rubric/i18n"
 	"github.com/rubric-dev/rubric/schema"
 )
 
@@ -18,11 +19,11 @@ const tokenWho = "cli"
 // /api/v1/tokens does for admins, for whoever can open the database file.
 func runToken(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	if wantsHelp(args) {
-		fmt.Fprintf(stdout, "Usage:\n%s\n", synopsis("token"))
+		say(stdout, "Usage:\n%s\n", synopsis(langOf(stdout), "token"))
 		return nil
 	}
 	if len(args) == 0 {
-		return usageError("token needs an action: create, list or revoke\n\nUsage:\n%s", synopsis("token"))
+		return usageError("token needs an action: create, list or revoke\n\nUsage:\n%s", synopsis(langOf(stderr), "token"))
 	}
 	switch args[0] {
 	case "create":
@@ -66,7 +67,7 @@ func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		return err
 	}
 	fmt.Fprintln(stdout, secret)
-	fmt.Fprintf(stderr, "created token %s (%s); its secret, above, is shown only now\n", tok.Name, scope(tok))
+	say(stderr, "created token %s (%s); its secret, above, is shown only now\n", tok.Name, scope(langOf(stderr), tok))
 	return nil
 }
 
@@ -97,13 +98,13 @@ func tokenList(ctx context.Context, args []string, stdout, stderr io.Writer, get
 			break
 		}
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tROLE\tSCHEME\tUNIT\tCREATED\tLAST USED\tREVOKED")
+	tw := &langWriter{Writer: tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0), lang: langOf(stdout)}
+	say(tw, "NAME\tROLE\tSCHEME\tUNIT\tCREATED\tLAST USED\tREVOKED\n")
 	for _, t := range all {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Name, t.Role, orDash(t.Scheme), orDash(t.Unit),
 			t.CreatedAt.Format(time.RFC3339), timeOrDash(t.LastUsedAt), timeOrDash(t.RevokedAt))
 	}
-	return tw.Flush()
+	return tw.Writer.(*tabwriter.Writer).Flush()
 }
 
 // tokenRevoke revokes a token by name: from now on it authenticates nothing.
@@ -125,20 +126,19 @@ func tokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	if err := store.RevokeToken(ctx, rest[0], tokenWho); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "revoked token %s\n", rest[0])
+	say(stdout, "revoked token %s\n", rest[0])
 	return nil
 }
 
-// scope describes a token's role and scope: "unit of rugao-2022-medical/shizhuang".
-func scope(t schema.Token) string {
-	s := string(t.Role)
+// scope describes a token's role and scope in l: "unit of rugao-2022-medical/shizhuang".
+func scope(l i18n.Lang, t schema.Token) string {
 	switch {
 	case t.Unit != "":
-		s += " of " + t.Scheme + "/" + t.Unit
+		return i18n.Sprintf(l, "%s of %s", t.Role, t.Scheme+"/"+t.Unit)
 	case t.Scheme != "":
-		s += " of " + t.Scheme
+		return i18n.Sprintf(l, "%s of %s", t.Role, t.Scheme)
 	}
-	return s
+	return string(t.Role)
 }
 
 func orDash(s string) string {
