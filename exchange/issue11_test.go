@@ -109,7 +109,7 @@ func checkCSVGuarded(t *testing.T, data []byte) {
 }
 
 // ownFormula is a formula the results workbook writes itself: the totals and averages rows.
-var ownFormula = regexp.MustCompile(`^(SUM|AVERAGE)\([A-Z]+[0-9]+:[A-Z]+[0-9]+\)$`)
+var ownFormula = regexp.MustCompile(`^(SUM|AVERAGE)\([A-Z]+[0-9]+:[A-Z]+[0-9]+\)$|^AVERAGEIFS\([A-Z]+[0-9]+:[A-Z]+[0-9]+,\$[A-Z]+\$[0-9]+:\$[A-Z]+\$[0-9]+,"<>"\)$`)
 
 // TestIssue11HeaderInjection: titles (item, metric, output) in the header rows of the results
 // CSV and of the CSV template are guarded like data cells, and the guarded template reads back;
