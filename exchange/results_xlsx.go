@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"slices"
@@ -64,6 +65,16 @@ func WriteXLSX(w io.Writer, p *formulas.Program, results []formulas.Result, meta
 	b.cols = printedColumns(p, results, meta.Lang)
 	if err := b.write(results, meta); err != nil {
 		return fmt.Errorf("exchange: write results workbook: %w", err)
+	}
+	if meta.Stamp != nil { // a publication: the same bytes each time
+		var buf bytes.Buffer
+		if err := f.Write(&buf); err != nil {
+			return fmt.Errorf("exchange: write results workbook: %w", err)
+		}
+		if err := writeSorted(w, buf.Bytes()); err != nil {
+			return fmt.Errorf("exchange: write results workbook: %w", err)
+		}
+		return nil
 	}
 	if err := f.Write(w); err != nil {
 		return fmt.Errorf("exchange: write results workbook: %w", err)
