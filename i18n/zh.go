@@ -86,4 +86,10 @@ var zh = map[string]string{
 	"Params":                              "参数 params",
 	"Grades":                              "等次 grades",
 	"sums: points, money and counts; no sums of rates, ranks or other numbers": "合计：分值、金额和计数；比率、排名等不合计",
+
+	// exchange: workbook (where an import problem is: the column's letter and header, in CSV as in XLSX).
+	"column %s (%s)": "%s 列（%s）",
+	"column %s":      "%s 列",
+	"row %d, %s":     "第 %d 行 %s",
+	"row %d":         "第 %d 行",
 }
