@@ -85,7 +85,6 @@ var zh = map[string]string{
 	"Param":                               "参数 param",
 	"Params":                              "参数 params",
 	"Grades":                              "等次 grades",
-	"sums: points, money and counts; no sums of rates, ranks or other numbers": "合计：分值、金额和计数；比率、排名等不合计",
 
 	// exchange: workbook (where an import problem is: the column's letter and header, in CSV as in XLSX).
 	"column %s (%s)": "%s 列（%s）",
