@@ -43,7 +43,7 @@ func (s *Store) GetValues(ctx context.Context, code, unit, layer string) (map[st
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]Value{}
+	var out map[string]Value
 	err = s.read(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := getScheme(ctx, tx, code); err != nil {
 			return err
@@ -51,22 +51,29 @@ func (s *Store) GetValues(ctx context.Context, code, unit, layer string) (map[st
 		if _, err := getUnit(ctx, tx, code, unit); err != nil {
 			return err
 		}
-		var rows []valueRow
-		if err := tx.NewSelect().Model(&rows).
-			Where("scheme_code = ? AND unit_code = ? AND layer = ?", code, unit, layer).Scan(ctx); err != nil {
-			return err
-		}
-		for _, r := range rows {
-			v, err := decodeValue(r.Value)
-			if err != nil {
-				return err
-			}
-			out[r.Metric] = Value{Value: v, Note: r.Note, Who: r.Who, UpdatedAt: r.UpdatedAt.UTC()}
-		}
-		return nil
+		out, err = unitValueMap(ctx, tx, code, unit, layer)
+		return err
 	})
 	if err != nil {
 		return nil, wrap(err, "get values of %q in %q", unit, code)
+	}
+	return out, nil
+}
+
+// unitValueMap reads the stored values of one unit in one layer, by metric code.
+func unitValueMap(ctx context.Context, db bun.IDB, code, unit, layer string) (map[string]Value, error) {
+	var rows []valueRow
+	if err := db.NewSelect().Model(&rows).
+		Where("scheme_code = ? AND unit_code = ? AND layer = ?", code, unit, layer).Scan(ctx); err != nil {
+		return nil, err
+	}
+	out := make(map[string]Value, len(rows))
+	for _, r := range rows {
+		v, err := decodeValue(r.Value)
+		if err != nil {
+			return nil, err
+		}
+		out[r.Metric] = Value{Value: v, Note: r.Note, Who: r.Who, UpdatedAt: r.UpdatedAt.UTC()}
 	}
 	return out, nil
 }
@@ -76,21 +83,42 @@ func (s *Store) GetValues(ctx context.Context, code, unit, layer string) (map[st
 // unit loses its value. An unknown metric, a value of the wrong type or out of range is an
 // Invalid error naming the metric, and nothing is saved.
 func (s *Store) PutValues(ctx context.Context, code, unit, layer string, values map[string]any, who string) error {
-	return s.unitValues(ctx, code, unit, layer, values, who, true)
+	_, err := s.WriteUnitValues(ctx, code, unit, layer, values, who, true)
+	return err
 }
 
 // PatchValues merges values into the stored values of one unit in one layer: a scalar or
 // {value, note} sets a metric's value, null removes it, metrics not named keep theirs. Errors
 // are those of PutValues, and nothing is saved.
 func (s *Store) PatchValues(ctx context.Context, code, unit, layer string, values map[string]any, who string) error {
-	return s.unitValues(ctx, code, unit, layer, values, who, false)
+	_, err := s.WriteUnitValues(ctx, code, unit, layer, values, who, false)
+	return err
 }
 
-func (s *Store) unitValues(ctx context.Context, code, unit, layer string, values map[string]any, who string, replace bool) error {
+// UnitWrite is what a write of one unit's values did, as of its transaction.
+type UnitWrite struct {
+	Layer    string // the layer written ("final" or "self")
+	Revision int    // the scheme's revision
+	// From and To are the scheme's data version before and after the write: To is From+1
+	// when something changed, From when nothing did.
+	From, To int64
+	// Changes are the value changes the write made, as ValueChanges(…, From, …) returns them
+	// once the write is committed: a sheet cached at From is brought to To by applying them,
+	// without reading them back.
+	Changes []ValueChange
+	Values  map[string]Value // the unit's values after the write, as GetValues returns them
+}
+
+// WriteUnitValues is PatchValues, or PutValues with replace, and says what the write did: the
+// data versions, the changes and the unit's values after it, read in the write's own
+// transaction (a service answers with them and brings its cached sheet up to date with
+// them, without a transaction more for each).
+func (s *Store) WriteUnitValues(ctx context.Context, code, unit, layer string, values map[string]any, who string, replace bool) (*UnitWrite, error) {
 	layer, err := checkLayer(layer)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	var w *UnitWrite
 	err = s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		row, err := lockScheme(ctx, tx, code)
 		if err != nil {
@@ -108,13 +136,24 @@ func (s *Store) unitValues(ctx context.Context, code, unit, layer string, values
 			return invalid(problems, nil)
 		}
 		now := s.now()
-		changed, err := saveValues(ctx, tx, code, layer, map[string]map[string]Entry{unit: batch}, replace, who, now, row.DataVersion+1)
-		if err != nil || !changed {
+		w = &UnitWrite{Layer: layer, Revision: row.Revision, From: row.DataVersion, To: row.DataVersion}
+		changed, err := saveValues(ctx, tx, code, layer, map[string]map[string]Entry{unit: batch}, replace, who, now, row.DataVersion+1, &w.Changes)
+		if err != nil {
 			return err
 		}
-		return bumpData(ctx, tx, code, now)
+		if changed {
+			w.To = row.DataVersion + 1
+			if err := bumpData(ctx, tx, code, now); err != nil {
+				return err
+			}
+		}
+		w.Values, err = unitValueMap(ctx, tx, code, unit, layer)
+		return err
 	})
-	return wrap(err, "save values of %q in %q", unit, code)
+	if err != nil {
+		return nil, wrap(err, "save values of %q in %q", unit, code)
+	}
+	return w, nil
 }
 
 // SetValues merges the values of many units of one layer at once (unit code → metric code →
@@ -157,7 +196,7 @@ func (s *Store) SetValues(ctx context.Context, code, layer string, values map[st
 			return invalid(problems, nil)
 		}
 		now := s.now()
-		changed, err := saveValues(ctx, tx, code, layer, batch, false, who, now, row.DataVersion+1)
+		changed, err := saveValues(ctx, tx, code, layer, batch, false, who, now, row.DataVersion+1, nil)
 		if err != nil {
 			return err
 		}
@@ -209,7 +248,7 @@ func saveDocumentValues(ctx context.Context, tx bun.IDB, sc *formulas.Scheme, va
 			}
 			batch[unit] = entries
 		}
-		c, err := saveValues(ctx, tx, sc.Code, layer, batch, false, who, now, 0)
+		c, err := saveValues(ctx, tx, sc.Code, layer, batch, false, who, now, 0, nil)
 		if err != nil {
 			return false, err
 		}
@@ -222,8 +261,9 @@ func saveDocumentValues(ctx context.Context, tx bun.IDB, sc *formulas.Scheme, va
 // change in the value history. With replace, the other stored values of those units are
 // removed. It reports whether anything changed. dataVersion, when not 0, is the data version
 // the write makes, recorded with each change; the caller holds the scheme's row locked and
-// bumps it by one, and nothing but values changes in its transaction.
-func saveValues(ctx context.Context, tx bun.IDB, code, layer string, batch map[string]map[string]Entry, replace bool, who string, now time.Time, dataVersion int64) (bool, error) {
+// bumps it by one, and nothing but values changes in its transaction. With out, the changes
+// are appended to it as ValueChanges reads them back (the write's data version is dataVersion).
+func saveValues(ctx context.Context, tx bun.IDB, code, layer string, batch map[string]map[string]Entry, replace bool, who string, now time.Time, dataVersion int64, out *[]ValueChange) (bool, error) {
 	if len(batch) == 0 {
 		return false, nil
 	}
@@ -284,6 +324,16 @@ func saveValues(ctx context.Context, tx bun.IDB, code, layer string, batch map[s
 		return nil
 	}
 	record := func(h historyRow) error {
+		if out != nil {
+			c := ValueChange{DataVersion: dataVersion, Unit: h.UnitCode, Metric: h.Metric}
+			if h.NewValue != nil {
+				var err error
+				if c.Value, err = decodeValue(*h.NewValue); err != nil {
+					return err
+				}
+			}
+			*out = append(*out, c)
+		}
 		history = append(history, h)
 		changes++
 		units[h.UnitCode] = true

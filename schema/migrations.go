@@ -30,6 +30,7 @@ func migrations() *migrate.Migrations {
 	ms.Add(migrationPublications())
 	ms.Add(migrationWebhooks())
 	ms.Add(migrationHistoryDataVersion())
+	ms.Add(migrationTokenNames())
 	return ms
 }
 

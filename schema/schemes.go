@@ -322,7 +322,8 @@ func (s *Store) UpdateScheme(ctx context.Context, code string, fn func(*formulas
 // DeleteScheme deletes a scheme with its revisions, roster and values. Its history stays: the
 // value history, and the audit log, which records the deletion (by the author and reason of
 // ctx, see WithWho and WithReason) with the last document and roster. A scheme with a
-// publication is not deleted (Conflict): publications never go away.
+// publication is not deleted (Conflict): publications never go away. The tokens scoped to the
+// scheme are revoked with it.
 func (s *Store) DeleteScheme(ctx context.Context, code string, opts ...WriteOption) error {
 	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		row, err := lockScheme(ctx, tx, code, opts...)
@@ -351,7 +352,11 @@ func (s *Store) DeleteScheme(ctx context.Context, code string, opts ...WriteOpti
 		} else if n == 0 {
 			return schemeNotFound(code)
 		}
-		return auditSchemeDeleted(ctx, tx, &Document{Scheme: *sc, Units: units}, s.now())
+		now := s.now()
+		if err := revokeSchemeTokens(ctx, tx, code, now); err != nil {
+			return err
+		}
+		return auditSchemeDeleted(ctx, tx, &Document{Scheme: *sc, Units: units}, now)
 	})
 	return wrap(err, "delete scheme %q", code)
 }

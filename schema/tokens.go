@@ -105,8 +105,9 @@ func (r *tokenRow) token() Token {
 	return t
 }
 
-// TokenSpec is a token to create: a unique name, a role and its scope. A unit token needs a
-// scheme and a unit of it; an assessor or viewer may have a scheme; an admin has no scope.
+// TokenSpec is a token to create: a name no live token has, a role and its scope. A unit
+// token needs a scheme and a unit of it; an assessor or viewer may have a scheme; an admin has
+// no scope.
 type TokenSpec struct {
 	Name   string `json:"name"`
 	Role   Role   `json:"role"`
@@ -200,8 +201,9 @@ func errUnauthorized() error {
 
 // CreateToken creates a token and returns its secret, which only this call ever sees (the store
 // keeps its SHA-256), and the token. A spec with a missing or unknown scheme or unit, a bad
-// name or role is Invalid; a name in use (by a revoked token too) is a Conflict. The audit
-// log records the creation by who.
+// name or role is Invalid; the name of a live token is a Conflict, while the name of a revoked
+// one may be given again (the revoked token stays, with its history). The audit log records
+// the creation by who.
 func (s *Store) CreateToken(ctx context.Context, spec TokenSpec, who string) (string, Token, error) {
 	if ps := spec.problems(); len(ps) > 0 {
 		return "", Token{}, invalid(ps, nil)
@@ -241,7 +243,7 @@ func (s *Store) CreateToken(ctx context.Context, spec TokenSpec, who string) (st
 
 // insertToken stores a token with the hash of secret and records its creation.
 func insertToken(ctx context.Context, tx bun.IDB, spec TokenSpec, secret, who string, now time.Time) (*tokenRow, error) {
-	exists, err := tx.NewSelect().Model((*tokenRow)(nil)).Where("name = ?", spec.Name).Exists(ctx)
+	exists, err := tx.NewSelect().Model((*tokenRow)(nil)).Where("name = ? AND revoked_at IS NULL", spec.Name).Exists(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -271,7 +273,8 @@ func tokenExists(name string) error {
 	return Errorf(Conflict, "name", "token %q already exists", name)
 }
 
-// GetToken returns a token by name.
+// GetToken returns a token by name: the live token of that name, or else the last revoked
+// one.
 func (s *Store) GetToken(ctx context.Context, name string) (Token, error) {
 	row, err := getToken(ctx, s.db, name)
 	if err != nil {
@@ -282,7 +285,10 @@ func (s *Store) GetToken(ctx context.Context, name string) (Token, error) {
 
 func getToken(ctx context.Context, db bun.IDB, name string) (*tokenRow, error) {
 	row := new(tokenRow)
-	if err := db.NewSelect().Model(row).Where("name = ?", name).Scan(ctx); err != nil {
+	// The live token first: a name is unique among live tokens (tokens_live_name_idx), and
+	// revoked tokens may share it.
+	if err := db.NewSelect().Model(row).Where("name = ?", name).
+		OrderExpr("CASE WHEN revoked_at IS NULL THEN 0 ELSE 1 END, id DESC").Limit(1).Scan(ctx); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, tokenNotFound(name)
 		}
@@ -291,8 +297,8 @@ func getToken(ctx context.Context, db bun.IDB, name string) (*tokenRow, error) {
 	return row, nil
 }
 
-// ListTokens lists the tokens, revoked ones too, by name, a page at a time, with their total
-// count.
+// ListTokens lists the tokens, revoked ones too, by name (tokens of one name in the order they
+// were created), a page at a time, with their total count.
 func (s *Store) ListTokens(ctx context.Context, page Page) ([]Token, int, error) {
 	page, err := page.normalize()
 	if err != nil {
@@ -306,7 +312,7 @@ func (s *Store) ListTokens(ctx context.Context, page Page) ([]Token, int, error)
 			return err
 		}
 		total = int(n)
-		return tx.NewSelect().Model(&rows).Order("name").Limit(int64(page.Limit)).Offset(int64(page.Offset)).Scan(ctx)
+		return tx.NewSelect().Model(&rows).Order("name", "id").Limit(int64(page.Limit)).Offset(int64(page.Offset)).Scan(ctx)
 	})
 	if err != nil {
 		return nil, 0, wrap(err, "list tokens")
@@ -332,9 +338,9 @@ func (s *Store) CountTokens(ctx context.Context) (int, error) {
 	return int(n), nil
 }
 
-// RevokeToken revokes a token: from now on it authenticates nothing. Tokens are never
-// deleted, so that the names in the history stay names of tokens. Revoking a revoked token
-// changes nothing. The audit log records the revocation by who.
+// RevokeToken revokes the live token of a name: from now on it authenticates nothing, and its
+// name may be given to a new token. Tokens are never deleted, so that the names in the
+// history stay names of tokens. Revoking a revoked token changes nothing. The audit log records the revocation by who.
 func (s *Store) RevokeToken(ctx context.Context, name, who string) error {
 	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		row, err := getToken(ctx, tx, name)

@@ -424,9 +424,9 @@ func TestRevokeAndListTokens(t *testing.T) {
 		t.Run("ErrRevokeNotFound", func(t *testing.T) {
 			checkError(t, s.RevokeToken(ctx, "nobody", "alice"), NotFound, `token "nobody" not found`)
 		})
-		t.Run("ErrRevokedNameTaken", func(t *testing.T) {
-			_, _, err := s.CreateToken(ctx, TokenSpec{Name: "carol", Role: RoleViewer}, "alice")
-			checkError(t, err, Conflict, `token "carol" already exists`)
+		t.Run("ErrLiveNameTaken", func(t *testing.T) {
+			_, _, err := s.CreateToken(ctx, TokenSpec{Name: "bob", Role: RoleViewer}, "alice")
+			checkError(t, err, Conflict, `token "bob" already exists`)
 		})
 		tests := []struct {
 			name  string

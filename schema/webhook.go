@@ -21,7 +21,7 @@ import (
 // Events a webhook can subscribe to.
 const (
 	EventPublicationCreated = "publication.created" // a layer was published
-	EventLayerClosed        = "layer.closed"        // an administrator closed a layer for entry
+	EventLayerClosed        = "layer.closed"        // a layer closed for entry: by an administrator or its deadline
 	EventValuesChanged      = "values.changed"      // values changed: one event per request
 	EventSchemeRevised      = "scheme.revised"      // the scheme document was saved as a new revision
 	EventPing               = "ping"                // a test delivery to one hook

@@ -171,6 +171,39 @@ func (sc *sheetCache) advance(ctx context.Context, old *sheetEntry) (e *sheetEnt
 		program: old.program, warnings: old.warnings, sheet: sheet, groups: old.groups}, true
 }
 
+// apply brings the cached sheet of the layer a write of this process changed up to the data
+// version the write made, with the changes the write reports: the same result as reading them
+// back from the value history (advance), one transaction fewer after every write. It does so
+// only when the cached sheet is exactly the one the write started from (same revision, data
+// version To-1); any other sheet is left for getAt to bring up to date from the history or to
+// evaluate anew. A sheet that cannot take a change is left as it was.
+func (sc *sheetCache) apply(code string, w *schema.UnitWrite) {
+	if w == nil || w.To != w.From+1 {
+		return
+	}
+	key := sheetKey{scheme: code, layer: w.Layer}
+	sc.mu.Lock()
+	old := sc.sheets[key]
+	sc.mu.Unlock()
+	if old == nil || old.revision != w.Revision || old.dataVersion != w.From {
+		return
+	}
+	sheet := old.sheet.Clone()
+	for _, c := range w.Changes {
+		if err := sheet.Set(c.Unit, c.Metric, c.Value); err != nil {
+			return
+		}
+	}
+	e := &sheetEntry{scheme: old.scheme, layer: old.layer, revision: old.revision, dataVersion: w.To,
+		program: old.program, warnings: old.warnings, sheet: sheet, groups: old.groups}
+	sc.mu.Lock()
+	// Published only over the sheet it was made from: a newer one (another request's) stays.
+	if sc.sheets[key] == old {
+		sc.sheets[key] = e
+	}
+	sc.mu.Unlock()
+}
+
 // build reads the rows of one layer in one snapshot and evaluates them.
 func (sc *sheetCache) build(ctx context.Context, code, layer string) (*sheetEntry, error) {
 	rev, dv, scheme, rows, err := sc.store.Rows(ctx, code, layer)

@@ -67,11 +67,15 @@ func NewDispatcher(store *schema.Store, log *slog.Logger) *Dispatcher {
 		}}
 }
 
-// Run delivers until ctx is done.
+// Run delivers until ctx is done. Each round first closes the layers whose deadline has
+// passed, so that their layer.closed events go out within a round of the deadline.
 func (d *Dispatcher) Run(ctx context.Context) {
 	t := time.NewTicker(d.Interval)
 	defer t.Stop()
 	for {
+		if _, err := d.Store.CloseDueWindows(ctx); err != nil && ctx.Err() == nil {
+			d.Log.Error("layer deadlines", "err", err)
+		}
 		if _, err := d.DeliverDue(ctx); err != nil && ctx.Err() == nil {
 			d.Log.Error("webhook deliveries", "err", err)
 		}

@@ -141,11 +141,21 @@ func TestIssue11HistoryOfReusedCode(t *testing.T) {
 		e.runScenarios(t, []scenario{
 			{name: "OKOldValues", method: "PATCH", url: "/api/v1/schemes/tiny/units/u1/values", body: `{"target": 7}`, status: 200},
 			{name: "OKDelete", method: "DELETE", url: "/api/v1/schemes/tiny", status: 204},
-			{name: "ErrGoneHistory", method: "GET", url: "/api/v1/schemes/tiny/history", header: viewer, status: 404},
+			{name: "ErrGoneHistory", method: "GET", url: "/api/v1/schemes/tiny/history", status: 404},
+			{name: "ErrRevokedWithScheme", method: "GET", url: "/api/v1/schemes/tiny/history", header: viewer, status: 401},
 			{name: "OKGoneHistoryAdmin", method: "GET", url: "/api/v1/schemes/tiny/history?deleted=true&kind=scheme", status: 200,
 				want: []string{`"action":"delete"`}},
 			{name: "OKCreateAgain", method: "POST", url: "/api/v1/schemes", body: fresh, status: 201},
 		})
+		// The deleted scheme's tokens were revoked with it: they open nothing of the new one.
+		e.runScenarios(t, []scenario{
+			{name: "ErrOldViewer", method: "GET", url: "/api/v1/schemes/tiny/results", header: viewer, status: 401},
+			{name: "ErrOldAssessor", method: "PATCH", url: "/api/v1/schemes/tiny/units/u1/values", body: `{"target": 1}`, header: assessor, status: 401},
+			{name: "OKRevokedWithScheme", method: "GET", url: "/api/v1/schemes/tiny/history?kind=token&deleted=true", status: 200,
+				want: []string{`"action":"revoke","target":"tiny-viewer"`, `"action":"revoke","target":"tiny-assessor"`, "方案已删除"}},
+		})
+		viewer = secret(schema.TokenSpec{Name: "tiny-viewer2", Role: schema.RoleViewer, Scheme: "tiny"})
+		assessor = secret(schema.TokenSpec{Name: "tiny-assessor2", Role: schema.RoleAssessor, Scheme: "tiny"})
 		unit := secret(schema.TokenSpec{Name: "tiny-u1", Role: schema.RoleUnit, Scheme: "tiny", Unit: "u1"})
 		e.runScenarios(t, []scenario{
 			{name: "OKViewerHistory", method: "GET", url: "/api/v1/schemes/tiny/history?limit=500", header: viewer, status: 200,
@@ -162,7 +172,7 @@ func TestIssue11HistoryOfReusedCode(t *testing.T) {
 			{name: "ErrViewerTokens", method: "GET", url: "/api/v1/schemes/tiny/history?kind=token", header: viewer, status: 403},
 			{name: "ErrAssessorTokens", method: "GET", url: "/api/v1/schemes/tiny/history?kind=token", header: assessor, status: 403},
 			{name: "OKAdminTokens", method: "GET", url: "/api/v1/schemes/tiny/history?kind=token", status: 200,
-				want: []string{"tiny-u1"}, notWant: []string{"tiny-viewer"}}, // made for the deleted scheme
+				want: []string{"tiny-u1"}, notWant: []string{`"target":"tiny-viewer"`}}, // made for the deleted scheme
 			{name: "OKAdminTokensDeleted", method: "GET", url: "/api/v1/schemes/tiny/history?kind=token&deleted=true", status: 200,
 				want: []string{"tiny-u1", "tiny-viewer"}},
 		})

@@ -1,8 +1,6 @@
 package server
 
 import (
-	"context"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/rubric-dev/rubric/schema"
@@ -38,16 +36,18 @@ func (a *api) getValues(c *fiber.Ctx) error {
 }
 
 func (a *api) putValues(c *fiber.Ctx) error {
-	return a.saveValues(c, a.store.PutValues)
+	return a.saveValues(c, true)
 }
 
 func (a *api) patchValues(c *fiber.Ctx) error {
-	return a.saveValues(c, a.store.PatchValues)
+	return a.saveValues(c, false)
 }
 
-// saveValues decodes one unit's values, saves them with save (PutValues or PatchValues) and
-// answers with the unit's values as they are now.
-func (a *api) saveValues(c *fiber.Ctx, save func(ctx context.Context, code, unit, layer string, values map[string]any, who string) error) error {
+// saveValues decodes one unit's values, saves them (replacing the unit's others with replace,
+// as PUT does) and answers with the unit's values as the write left them. The cached sheet of
+// the layer takes the write's changes at once (sheetCache.apply), so the next read of the
+// results reads no history.
+func (a *api) saveValues(c *fiber.Ctx, replace bool) error {
 	layer, err := layer(c)
 	if err != nil {
 		return err
@@ -60,10 +60,12 @@ func (a *api) saveValues(c *fiber.Ctx, save func(ctx context.Context, code, unit
 		return schema.Errorf(schema.Invalid, "", "expected an object of metric values, got null")
 	}
 	code, unit := c.Params("code"), c.Params("unit")
-	if err := save(c.UserContext(), code, unit, layer, values, who(c)); err != nil {
+	w, err := a.store.WriteUnitValues(c.UserContext(), code, unit, layer, values, who(c), replace)
+	if err != nil {
 		return err
 	}
-	return a.sendValues(c, code, unit, layer)
+	a.sheets.apply(code, w)
+	return c.JSON(unitValues{Scheme: code, Unit: unit, Layer: w.Layer, Values: w.Values})
 }
 
 func (a *api) sendValues(c *fiber.Ctx, code, unit, layer string) error {

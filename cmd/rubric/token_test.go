@@ -69,6 +69,30 @@ func TestToken(t *testing.T) {
 		t.Errorf("list after revoke: exit %d\n%s", code, stdout)
 	}
 
+	// The revoked token's name is free again: a new clerk gets it and works, the old secret
+	// stays refused, and the list shows both.
+	code, stdout, stderr = runCmdEnv(t, env, "token", "create", "--name", "clerk", "--role", "viewer")
+	if code != 0 {
+		t.Fatalf("create clerk again: exit %d\n%s%s", code, stdout, stderr)
+	}
+	renewed := strings.TrimSuffix(stdout, "\n")
+	store, err = schema.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err = store.Authenticate(ctx, renewed)
+	_, errOld := store.Authenticate(ctx, secret)
+	store.Close()
+	if err != nil || tok.Name != "clerk" || tok.Role != schema.RoleViewer {
+		t.Errorf("authenticate the new clerk: %+v, %v", tok, err)
+	}
+	if schema.ErrorKind(errOld) != schema.Unauthorized {
+		t.Errorf("authenticate the revoked clerk: %v, want Unauthorized", errOld)
+	}
+	if code, stdout, _ := runCmdEnv(t, env, "token", "list"); code != 0 || strings.Count(stdout, "clerk ") != 2 {
+		t.Errorf("list after reuse: exit %d, want two clerks\n%s", code, stdout)
+	}
+
 	for _, tc := range []struct {
 		name string
 		args []string
