@@ -30,6 +30,7 @@ type column struct {
 	title    string          // the header: an item's title with its points, an output's with its unit
 	item     formulas.Column // items and outputs
 	decimals int             // the number format's decimals; -1 for General
+	measure  measure         // what its numbers count: points, a rate, money, …
 	top      int             // XLSX: index of the top-level category spanning it, or -1
 }
 
@@ -60,6 +61,7 @@ func resultColumns(p *formulas.Program) []column {
 		if c.Kind == "output" {
 			col.field = fieldOutput
 			col.title = withSuffix(c.Title, c.Unit)
+			col.measure = measureOf(c.Unit)
 			col.decimals = -1
 			if n, ok := outputPrecision[c.Code]; ok {
 				col.decimals = n
@@ -67,6 +69,7 @@ func resultColumns(p *formulas.Program) []column {
 		} else {
 			col.field = fieldItem
 			col.title = withPoints(c.Title, c.MaxPoints)
+			col.measure = measurePoints
 			col.decimals = dec
 			if c.Depth == 0 {
 				top = -1
@@ -79,7 +82,7 @@ func resultColumns(p *formulas.Program) []column {
 		cols = append(cols, col)
 	}
 	return append(cols,
-		column{field: fieldTotal, code: "total", title: "总分", decimals: dec, top: -1},
+		column{field: fieldTotal, code: "total", title: "总分", decimals: dec, measure: measurePoints, top: -1},
 		column{field: fieldGrade, code: "grade", title: "等次", decimals: -1, top: -1},
 		column{field: fieldRank, code: "rank", title: "排名", decimals: 0, top: -1},
 		column{field: fieldGroupRank, code: "group_rank", title: "组内排名", decimals: 0, top: -1},

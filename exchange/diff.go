@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -134,7 +135,12 @@ func WriteDiffXLSX(w io.Writer, d *schema.Diff) error {
 	if err := f.SetDocProps(&excelize.DocProperties{Title: d.Scheme + " " + diffTitle(d), Creator: "rubric", Keywords: d.Scheme}); err != nil {
 		return fmt.Errorf("exchange: write diff workbook: %w", err)
 	}
-	if err := f.Write(w); err != nil {
+	// The diff of two publications is as fixed as they are: the same bytes each time.
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return fmt.Errorf("exchange: write diff workbook: %w", err)
+	}
+	if err := writeSorted(w, buf.Bytes()); err != nil {
 		return fmt.Errorf("exchange: write diff workbook: %w", err)
 	}
 	return nil

@@ -30,6 +30,6 @@ func ExampleReadValues() {
 	}
 	// Output:
 	// map[xinbei:map[res_actual:25375 res_target:43750]] <nil>
-	// row 2, column 2: expected a whole number, got "很多"
-	// row 3, column 1: unknown unit "tianning": not on the scheme's roster
+	// row 2, column B (参保人数): expected a whole number, got "很多"
+	// row 3, column A (单位代码): unknown unit "tianning": not on the scheme's roster
 }

@@ -31,11 +31,11 @@ func TestIssue11HugeIntegers(t *testing.T) {
 	const msg = "9007199254740993 is too large: numbers are exact up to ±9007199254740991"
 	t.Run("ErrCSV", func(t *testing.T) {
 		got, err := ReadValues([]byte("unit,target\na,9007199254740993\n"), "", "", fx.scheme, fx.units)
-		checkProblems(t, got, err, "csv", []Problem{{Row: 2, Column: "2", Metric: "target", Unit: "a", Value: "9007199254740993", Message: msg}})
+		checkProblems(t, got, err, "csv", []Problem{{Row: 2, Column: "B", Metric: "target", Unit: "a", Value: "9007199254740993", Message: msg}})
 	})
 	t.Run("ErrCSVThousands", func(t *testing.T) {
 		got, err := ReadValues([]byte("unit,target\na,\"9,007,199,254,740,993\"\n"), "", "", fx.scheme, fx.units)
-		checkProblems(t, got, err, "csv", []Problem{{Row: 2, Column: "2", Metric: "target", Unit: "a", Value: "9,007,199,254,740,993", Message: msg}})
+		checkProblems(t, got, err, "csv", []Problem{{Row: 2, Column: "B", Metric: "target", Unit: "a", Value: "9,007,199,254,740,993", Message: msg}})
 	})
 	t.Run("ErrXLSX", func(t *testing.T) {
 		data := mustWorkbook(t, "Sheet1", [][]any{{"unit", "target"}, {"a", int64(9007199254740993)}})
@@ -109,7 +109,7 @@ func checkCSVGuarded(t *testing.T, data []byte) {
 }
 
 // ownFormula is a formula the results workbook writes itself: the totals and averages rows.
-var ownFormula = regexp.MustCompile(`^(SUM|AVERAGE)\([A-Z]+[0-9]+:[A-Z]+[0-9]+\)$`)
+var ownFormula = regexp.MustCompile(`^(SUM|AVERAGE)\([A-Z]+[0-9]+:[A-Z]+[0-9]+\)$|^AVERAGEIFS\([A-Z]+[0-9]+:[A-Z]+[0-9]+,\$[A-Z]+\$[0-9]+:\$[A-Z]+\$[0-9]+,"<>"\)$`)
 
 // TestIssue11HeaderInjection: titles (item, metric, output) in the header rows of the results
 // CSV and of the CSV template are guarded like data cells, and the guarded template reads back;

@@ -8,8 +8,8 @@ import (
 )
 
 // TestWriteXLSXPrints: the results sheet, read back with excelize, prints landscape on A4,
-// one page wide (any number of pages down), with the two header rows and the unit's code and
-// name repeated on every page.
+// one page wide (any number of pages down), with the two header rows (rows 3 and 4, under
+// the two title rows, which print once) and the unit's code and name repeated on every page.
 func TestWriteXLSXPrints(t *testing.T) {
 	f := mustResultsBook(t)
 	pl, err := f.GetPageLayout(SheetResults)
@@ -31,7 +31,7 @@ func TestWriteXLSXPrints(t *testing.T) {
 	for _, dn := range f.GetDefinedName() {
 		if dn.Name == "_xlnm.Print_Titles" && dn.Scope == SheetResults {
 			found = true
-			if want := "'" + SheetResults + "'!$A:$B,'" + SheetResults + "'!$1:$2"; dn.RefersTo != want {
+			if want := "'" + SheetResults + "'!$A:$B,'" + SheetResults + "'!$3:$4"; dn.RefersTo != want {
 				t.Errorf("print titles %q, want %q", dn.RefersTo, want)
 			}
 		}
@@ -75,16 +75,16 @@ func TestWriteXLSXBooleans(t *testing.T) {
 		t.Fatal(err)
 	}
 	col := -1
-	for j, title := range rows[0] {
+	for j, title := range rows[titleRows] {
 		if title == "达标" {
 			col = j
 		}
 	}
 	if col < 0 {
-		t.Fatalf("no column 达标 in %q", rows[0])
+		t.Fatalf("no column 达标 in %q", rows[titleRows])
 	}
 	seen := map[string]int{}
-	for _, r := range rows[headerRows:] {
+	for _, r := range rows[titleRows+headerRows:] {
 		if col < len(r) {
 			seen[r[col]]++
 		}

@@ -15,13 +15,16 @@ const MaxProblems = 1000
 
 // Problem is one thing wrong with an imported file, found at Row and Column. Row is the
 // 1-based row of the sheet (XLSX) or record of the file (CSV, as Excel numbers its rows), 0
-// when the problem concerns the whole file. Column is the column's letter in an XLSX file
-// ("C") and its 1-based number in a CSV file ("3"); "" for the whole row or file. Metric and
-// Unit are the codes concerned when known (Unit may be the unknown text of the file), Value
-// the cell's text as read.
+// when the problem concerns the whole file. Column is the column's letter ("C"), in an XLSX
+// and a CSV file alike, as a spreadsheet shows them; "" for the whole row or file. Header is
+// the column's header in the file (its title, or code), when it has one, so that a problem
+// names its column as "C 列（案件数）" / "column C (cases)". Metric and Unit are the codes
+// concerned when known (Unit may be the unknown text of the file), Value the cell's text as
+// read.
 type Problem struct {
 	Row     int    `json:"row"`
 	Column  string `json:"column,omitempty"`
+	Header  string `json:"header,omitempty"`
 	Metric  string `json:"metric,omitempty"`
 	Unit    string `json:"unit,omitempty"`
 	Value   string `json:"value,omitempty"`
@@ -32,24 +35,30 @@ type Problem struct {
 
 // String is the problem as one line: where, then what.
 func (p Problem) String() string {
-	where := p.where()
+	where := p.Where(i18n.EN)
 	if where == "" {
 		return p.Message
 	}
 	return where + ": " + p.Message
 }
 
-// where names the problem's place: "row 5, column C".
-func (p Problem) where() string {
+// Where names the problem's place in l: "row 5, column C (cases)", "第 5 行 C 列（案件数）";
+// "" for the whole file.
+func (p Problem) Where(l i18n.Lang) string {
+	col := ""
 	switch {
-	case p.Row > 0 && p.Column != "":
-		return "row " + strconv.Itoa(p.Row) + ", column " + p.Column
-	case p.Row > 0:
-		return "row " + strconv.Itoa(p.Row)
+	case p.Column != "" && p.Header != "":
+		col = i18n.Sprintf(l, "column %s (%s)", p.Column, p.Header)
 	case p.Column != "":
-		return "column " + p.Column
+		col = i18n.Sprintf(l, "column %s", p.Column)
 	}
-	return ""
+	switch {
+	case p.Row > 0 && col != "":
+		return i18n.Sprintf(l, "row %d, %s", p.Row, col)
+	case p.Row > 0:
+		return i18n.Sprintf(l, "row %d", p.Row)
+	}
+	return col
 }
 
 // ImportError is the error of an import that found problems: nothing of the file is
@@ -75,7 +84,7 @@ func newImportError(format string, problems []Problem) *ImportError {
 	sp := make([]schema.Problem, len(problems))
 	msgs := make([]string, len(problems))
 	for i, p := range problems {
-		sp[i] = schema.Problem{Field: p.where(), Unit: p.Unit, Metric: p.Metric, Line: p.Row, Message: p.Message}
+		sp[i] = schema.Problem{Field: p.Where(i18n.EN), Unit: p.Unit, Metric: p.Metric, Line: p.Row, Message: p.Message}
 		msgs[i] = p.String()
 	}
 	msg := fmt.Sprintf("the %s file has %s: %s", strings.ToUpper(format), plural(len(problems), "problem"), strings.Join(msgs, "; "))
@@ -100,6 +109,7 @@ func (e *ImportError) In(l i18n.Lang) *ImportError {
 	se.Problems = append([]schema.Problem(nil), e.err.Problems...)
 	for i := range se.Problems {
 		se.Problems[i].Message = out.Problems[i].Message
+		se.Problems[i].Field = out.Problems[i].Where(l)
 	}
 	out.err = &se
 	return out

@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/rubric-dev/rubric/formulas"
+	"github.com/rubric-dev/rubric/i18n"
 )
 
 // Meta describes an exported workbook; it goes into the document properties.
@@ -20,6 +22,7 @@ type Meta struct {
 	Generated time.Time // when the file was made; not written when zero
 	Layer     string    // the layer of the values: final (考核) or self (自评)
 	Stamp     *Stamp    // the publication the results are, if they are one
+	Lang      i18n.Lang // the language of the workbook's fixed texts: zh-CN (zero) or en
 }
 
 // Sheets of an exported results workbook, named in Chinese for the offices that print them:
@@ -30,8 +33,15 @@ const (
 	SheetFormulas = "计分公式"
 )
 
+// titleRows is the number of title rows above the header of the results sheet: the title
+// (考核结果汇总表) and a line of what the results are (layer, revision, time).
+const titleRows = 2
+
 // headerRows is the number of header rows of the results sheet.
 const headerRows = 2
+
+// firstRow is the row of the first result of the results sheet.
+const firstRow = titleRows + headerRows + 1
 
 // WriteXLSX writes results as an XLSX workbook, streamed row by row so that a sheet of 100,000
 // units never sits in memory as a workbook.
@@ -51,9 +61,20 @@ const headerRows = 2
 func WriteXLSX(w io.Writer, p *formulas.Program, results []formulas.Result, meta Meta) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	b := &resultsBook{f: f, p: p, s: p.Scheme(), cols: resultColumns(p), styles: newStyles(f)}
+	b := &resultsBook{f: f, p: p, s: p.Scheme(), l: meta.Lang, styles: newStyles(f)}
+	b.cols = printedColumns(p, results, meta.Lang)
 	if err := b.write(results, meta); err != nil {
 		return fmt.Errorf("exchange: write results workbook: %w", err)
+	}
+	if meta.Stamp != nil { // a publication: the same bytes each time
+		var buf bytes.Buffer
+		if err := f.Write(&buf); err != nil {
+			return fmt.Errorf("exchange: write results workbook: %w", err)
+		}
+		if err := writeSorted(w, buf.Bytes()); err != nil {
+			return fmt.Errorf("exchange: write results workbook: %w", err)
+		}
+		return nil
 	}
 	if err := f.Write(w); err != nil {
 		return fmt.Errorf("exchange: write results workbook: %w", err)
@@ -66,6 +87,7 @@ type resultsBook struct {
 	f       *excelize.File
 	p       *formulas.Program
 	s       *formulas.Scheme
+	l       i18n.Lang
 	cols    []column
 	letters []string // column letters of cols
 	formats []string // number formats of cols
@@ -79,10 +101,11 @@ type resultsBook struct {
 
 func (b *resultsBook) write(results []formulas.Result, meta Meta) error {
 	f := b.f
-	if err := f.SetSheetName("Sheet1", SheetResults); err != nil {
+	sheetResults, sheetErrors, sheetFormulas := sheetNames(b.l)
+	if err := f.SetSheetName("Sheet1", sheetResults); err != nil {
 		return err
 	}
-	for _, name := range []string{SheetErrors, SheetFormulas} {
+	for _, name := range []string{sheetErrors, sheetFormulas} {
 		if _, err := f.NewSheet(name); err != nil {
 			return err
 		}
@@ -95,25 +118,28 @@ func (b *resultsBook) write(results []formulas.Result, meta Meta) error {
 	b.formats = make([]string, len(b.cols))
 	for i := range b.cols {
 		b.letters[i], _ = excelize.ColumnNumberToName(i + 1)
-		b.formats[i] = numFmt(b.cols[i].decimals)
+		b.formats[i] = b.cols[i].format(b.s.Decimals())
 	}
 	b.measure(results)
 
 	// Before the stream writer, which writes the sheet's settings as it finds them.
-	if err := setPrintLayout(f, SheetResults, headerRows, "B"); err != nil { // code and name on every page
+	if err := setPrintLayout(f, sheetResults, titleRows+1, titleRows+headerRows, "B"); err != nil { // code and name on every page
 		return err
 	}
-	sw, err := f.NewStreamWriter(SheetResults)
+	sw, err := f.NewStreamWriter(sheetResults)
 	if err != nil {
 		return err
 	}
 	if err := setWidths(sw, b.widths); err != nil {
 		return err
 	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, XSplit: 2, YSplit: headerRows, TopLeftCell: "C3", ActivePane: "bottomRight"}); err != nil {
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, XSplit: 2, YSplit: titleRows + headerRows, TopLeftCell: "C" + strconv.Itoa(firstRow), ActivePane: "bottomRight"}); err != nil {
 		return err
 	}
-	if err := b.startErrors(); err != nil {
+	if err := b.startErrors(sheetErrors); err != nil {
+		return err
+	}
+	if err := b.title(sw, meta); err != nil {
 		return err
 	}
 	if err := b.header(sw); err != nil {
@@ -121,28 +147,40 @@ func (b *resultsBook) write(results []formulas.Result, meta Meta) error {
 	}
 	sums := make([]float64, len(b.cols))
 	counts := make([]int, len(b.cols))
+	avgSums := make([]float64, len(b.cols)) // over the units with a total (complete)
+	avgCounts := make([]int, len(b.cols))
+	complete := 0
 	row := make([]any, len(b.cols))
 	cells := make([]excelize.Cell, len(b.cols))
 	for r := range results {
 		res := &results[r]
-		n := headerRows + 1 + r
+		n := firstRow + r
 		if err := b.row(sw, res, n, row, cells, sums, counts); err != nil {
 			return err
+		}
+		if res.Total != nil {
+			complete++
+			for i := range b.cols {
+				if x, ok := b.cols[i].value(res).(float64); ok && b.cols[i].numeric() {
+					avgSums[i] += x
+					avgCounts[i]++
+				}
+			}
 		}
 		if err := b.listErrors(res, n); err != nil {
 			return err
 		}
 	}
-	if err := b.totals(sw, len(results), sums, counts); err != nil {
+	if err := b.totals(sw, len(results), sums, counts, complete, avgSums, avgCounts); err != nil {
 		return err
 	}
 	if meta.Stamp != nil {
 		// Two rows below the averages: the publication's number, time and hash, readable on paper.
 		cells := make([]any, 0, 5)
-		for _, s := range meta.Stamp.record() {
+		for _, s := range meta.Stamp.recordIn(b.l) {
 			cells = append(cells, s)
 		}
-		if err := sw.SetRow("A"+strconv.Itoa(headerRows+len(results)+4), cells); err != nil {
+		if err := sw.SetRow("A"+strconv.Itoa(firstRow+len(results)+3), cells); err != nil {
 			return err
 		}
 	}
@@ -152,10 +190,10 @@ func (b *resultsBook) write(results []formulas.Result, meta Meta) error {
 	if err := b.errs.Flush(); err != nil {
 		return err
 	}
-	if err := writeFormulas(f, b.s, b.styles); err != nil {
+	if err := writeFormulas(f, sheetFormulas, b.s, b.styles, b.l); err != nil {
 		return err
 	}
-	return setProps(f, b.s, meta, "考核结果")
+	return setProps(f, b.s, meta, sheetResults)
 }
 
 // measure sets the width of every column from its header and, for text, its widest cell.
@@ -168,7 +206,7 @@ func (b *resultsBook) measure(results []formulas.Result) {
 			w = max(w, numColWidth-2)
 		}
 		if c.field == fieldItem && c.top == i {
-			w = displayWidth(withPoints("小计", c.item.MaxPoints))
+			w = displayWidth(withPoints(tr(b.l, "Subtotal"), c.item.MaxPoints))
 		}
 		b.widths[i] = colWidth(w)
 	}
@@ -194,6 +232,7 @@ func (b *resultsBook) header(sw *excelize.StreamWriter) error {
 	if err != nil {
 		return err
 	}
+	h1, h2 := strconv.Itoa(titleRows+1), strconv.Itoa(titleRows+2)
 	row1 := make([]any, len(b.cols))
 	row2 := make([]any, len(b.cols))
 	lines1, lines2 := 1, 1
@@ -213,10 +252,10 @@ func (b *resultsBook) header(sw *excelize.StreamWriter) error {
 				lines2 = max(lines2, lines(displayWidth(b.cols[j].title), b.widths[j]))
 			}
 			row1[i] = excelize.Cell{StyleID: hs, Value: c.title}
-			row2[i] = excelize.Cell{StyleID: hs, Value: withPoints("小计", c.item.MaxPoints)}
+			row2[i] = excelize.Cell{StyleID: hs, Value: withPoints(tr(b.l, "Subtotal"), c.item.MaxPoints)}
 			lines1 = max(lines1, lines(displayWidth(c.title), span))
 			if end > i {
-				if err := sw.MergeCell(b.letters[i]+"1", b.letters[end]+"1"); err != nil {
+				if err := sw.MergeCell(b.letters[i]+h1, b.letters[end]+h1); err != nil {
 					return err
 				}
 			}
@@ -225,15 +264,15 @@ func (b *resultsBook) header(sw *excelize.StreamWriter) error {
 			row1[i] = excelize.Cell{StyleID: hs, Value: c.title}
 			row2[i] = excelize.Cell{StyleID: hs}
 			lines2 = max(lines2, lines(displayWidth(c.title), b.widths[i])-1)
-			if err := sw.MergeCell(b.letters[i]+"1", b.letters[i]+"2"); err != nil {
+			if err := sw.MergeCell(b.letters[i]+h1, b.letters[i]+h2); err != nil {
 				return err
 			}
 		}
 	}
-	if err := sw.SetRow("A1", row1, excelize.RowOpts{Height: rowHeight(lines1)}); err != nil {
+	if err := sw.SetRow("A"+h1, row1, excelize.RowOpts{Height: rowHeight(lines1)}); err != nil {
 		return err
 	}
-	return sw.SetRow("A2", row2, excelize.RowOpts{Height: rowHeight(lines2)})
+	return sw.SetRow("A"+h2, row2, excelize.RowOpts{Height: rowHeight(lines2)})
 }
 
 // rowHeight is the height in points of a row of n lines of text.
@@ -288,10 +327,7 @@ func (b *resultsBook) row(sw *excelize.StreamWriter, res *formulas.Result, n int
 				v = nil // an empty text output
 			}
 		case bool:
-			v = no // as the templates write them, not TRUE/FALSE
-			if x {
-				v = yes
-			}
+			v = yesNo(b.l, x) // as the templates write them, not TRUE/FALSE
 		case nil:
 			if c.numeric() {
 				key.format = b.formats[i]
@@ -310,32 +346,45 @@ func (b *resultsBook) row(sw *excelize.StreamWriter, res *formulas.Result, n int
 	return sw.SetRow("A"+strconv.Itoa(n), row)
 }
 
-// totals writes the 合计 and 平均 rows under the results: SUM and AVERAGE formulas over each
-// column of points and outputs, with their values.
-func (b *resultsBook) totals(sw *excelize.StreamWriter, n int, sums []float64, counts []int) error {
-	first, last := headerRows+1, headerRows+n
-	for k, label := range []string{"合计", "平均"} {
+// totals writes the 合计 and 平均 rows under the results, as formulas with their values. 合计
+// (SUM, over every unit) is written under additive columns only — points, money, counts —
+// never under rates, ranks or numbers rubric cannot tell the meaning of. 平均 is over the
+// complete units (those with a total): AVERAGEIFS on the total column being non-blank, and
+// the row says how many units that is, so that the count printed is the count averaged.
+func (b *resultsBook) totals(sw *excelize.StreamWriter, n int, sums []float64, counts []int, complete int, avgSums []float64, avgCounts []int) error {
+	first, last := firstRow, firstRow+n-1
+	bold, err := b.styles.id(styleKey{bold: true})
+	if err != nil {
+		return err
+	}
+	total := slices.IndexFunc(b.cols, func(c column) bool { return c.field == fieldTotal })
+	totals := "$" + b.letters[total] + "$" + strconv.Itoa(first) + ":$" + b.letters[total] + "$" + strconv.Itoa(last)
+	for k := range 2 {
 		row := make([]any, len(b.cols))
-		bold, err := b.styles.id(styleKey{bold: true})
-		if err != nil {
-			return err
+		if k == 0 {
+			row[0] = excelize.Cell{StyleID: bold, Value: tr(b.l, "Sum")}
+			row[1] = excelize.Cell{StyleID: bold, Value: tr(b.l, "%d units", n)}
+		} else {
+			row[0] = excelize.Cell{StyleID: bold, Value: tr(b.l, "Average")}
+			row[1] = excelize.Cell{StyleID: bold, Value: tr(b.l, "%d complete units", complete)}
 		}
-		row[0] = excelize.Cell{StyleID: bold, Value: label}
-		row[1] = excelize.Cell{StyleID: bold, Value: fmt.Sprintf("%d 个单位", n)}
 		for i := range b.cols {
 			c := &b.cols[i]
-			if !c.numeric() || counts[i] == 0 {
+			if !c.numeric() {
 				continue
 			}
-			id, err := b.styles.id(styleKey{format: numFmt(c.decimals), bold: true})
+			id, err := b.styles.id(styleKey{format: b.formats[i], bold: true})
 			if err != nil {
 				return err
 			}
 			rng := b.letters[i] + strconv.Itoa(first) + ":" + b.letters[i] + strconv.Itoa(last)
-			if k == 0 {
+			switch {
+			case k == 0 && counts[i] > 0 && c.measure.additive():
 				row[i] = excelize.Cell{StyleID: id, Formula: "SUM(" + rng + ")", Value: canon(sums[i])}
-			} else {
-				row[i] = excelize.Cell{StyleID: id, Formula: "AVERAGE(" + rng + ")", Value: canon(sums[i] / float64(counts[i]))}
+			case k == 1 && avgCounts[i] > 0 && i == total:
+				row[i] = excelize.Cell{StyleID: id, Formula: "AVERAGE(" + rng + ")", Value: canon(avgSums[i] / float64(avgCounts[i]))}
+			case k == 1 && avgCounts[i] > 0:
+				row[i] = excelize.Cell{StyleID: id, Formula: "AVERAGEIFS(" + rng + "," + totals + `,"<>")`, Value: canon(avgSums[i] / float64(avgCounts[i]))}
 			}
 		}
 		if err := sw.SetRow("A"+strconv.Itoa(last+1+k), row); err != nil {
@@ -346,8 +395,8 @@ func (b *resultsBook) totals(sw *excelize.StreamWriter, n int, sums []float64, c
 }
 
 // startErrors begins the errors sheet: its widths and header.
-func (b *resultsBook) startErrors() error {
-	sw, err := b.f.NewStreamWriter(SheetErrors)
+func (b *resultsBook) startErrors(sheet string) error {
+	sw, err := b.f.NewStreamWriter(sheet)
 	if err != nil {
 		return err
 	}
@@ -363,8 +412,8 @@ func (b *resultsBook) startErrors() error {
 		return err
 	}
 	head := []any{}
-	for _, t := range []string{"单位代码", "单位名称", "列", "代码", "单元格", "说明"} {
-		head = append(head, excelize.Cell{StyleID: hs, Value: t})
+	for _, t := range []string{"Unit code", "Unit name", "Column", "Code", "Cell", "Message"} {
+		head = append(head, excelize.Cell{StyleID: hs, Value: tr(b.l, t)})
 	}
 	b.errRow = 1
 	return sw.SetRow("A1", head)
@@ -386,9 +435,9 @@ func (b *resultsBook) listErrors(res *formulas.Result, n int) error {
 				missing[i] = m.Title + " (" + code + ")"
 			}
 		}
-		msg := "incomplete: no total, grade or rank"
+		msg := tr(b.l, "incomplete: no total, grade or rank")
 		if len(missing) > 0 {
-			msg = "incomplete: missing " + strings.Join(missing, ", ")
+			msg = tr(b.l, "incomplete: missing %s", strings.Join(missing, ", "))
 		}
 		if err := add(b.cols[total].title, "total", b.letters[total]+strconv.Itoa(n), msg); err != nil {
 			return err
@@ -413,7 +462,7 @@ func (b *resultsBook) listErrors(res *formulas.Result, n int) error {
 		}
 	}
 	if msg, ok := res.Errors["veto"]; ok {
-		title := "一票否决"
+		title := tr(b.l, "veto")
 		if b.s.Veto != nil && b.s.Veto.Label != "" {
 			title = b.s.Veto.Label
 		}

@@ -31,11 +31,16 @@ func TestWriteXLSXSheets(t *testing.T) {
 	}
 }
 
-// TestWriteXLSXResults reads back the whole results sheet: the two header rows, one row per
-// unit, the totals and averages.
+// TestWriteXLSXResults reads back the whole results sheet: the two title rows, the two
+// header rows, one row per unit, the totals and averages. 合计 is under points and money
+// (补助, 元), not under the rate (完成率, %). 平均 is over the 5 units with a total (f is
+// incomplete, g has an error), worked by hand: 参保 (15+14+14+15+10.55)/5 = 13.71, 质量
+// (10+6+0+0+10)/5 = 5.2 (not 46/7), 加分 3.5/5 = 0.7, 补助 (200+190+380+163.2+5075)/5 = 1201.64.
 func TestWriteXLSXResults(t *testing.T) {
 	f := mustResultsBook(t)
 	want := [][]string{
+		{"迷你考核方案 (exchange tests) 考核结果汇总表"},
+		{"考核\u3000第 3 版\u3000生成时间 2026-11-27 09:30 (UTC+8)"},
 		{"单位代码", "单位名称", "组别", "参保(15)", "", "", "质量(10)", "加分(2)", "扣分", "完成率(%)", "奖项", "补助(元)", "总分", "等次", "排名", "组内排名"},
 		{"", "", "", "小计(15)", "完成率(10)", "组内排名(5)"},
 		{"a", "甲", "主功能区", "15", "10", "5", "10", "2", "0", "100", "一等奖", "200", "27", "优", "1", "1"},
@@ -45,8 +50,8 @@ func TestWriteXLSXResults(t *testing.T) {
 		{"e", "戊", "镇", "10.55", "5.8", "4.75", "10", "0", "0", "58", "", "5075", "0", "差", "5", "2"},
 		{"f", "己", "镇", "", "", "", "10", "0", "0"},
 		{"g", "庚", "镇", "", "", "", "10", "0", "0", "", "", "2"},
-		{"合计", "7 个单位", "", "68.55", "44.8", "23.75", "46", "3.5", "1", "450", "", "6010.2", "76.5"},
-		{"平均", "7 个单位", "", "13.71", "8.96", "4.75", "6.57142857142857", "0.5", "0.142857142857143", "90", "", "1001.7", "15.3"},
+		{"合计", "7 个单位", "", "68.55", "44.8", "23.75", "46", "3.5", "1", "", "", "6010.2", "76.5"},
+		{"平均", "5 个完整单位", "", "13.71", "8.96", "4.75", "5.2", "0.7", "0.2", "90", "", "1201.64", "15.3"},
 	}
 	if got := mustRows(t, f, SheetResults); !reflect.DeepEqual(got, want) {
 		t.Errorf("results sheet:\n got %q\nwant %q", got, want)
@@ -63,8 +68,9 @@ func TestWriteXLSXHeader(t *testing.T) {
 	for _, m := range merged {
 		got = append(got, m.GetStartAxis()+":"+m.GetEndAxis()+" "+m.GetCellValue())
 	}
-	want := []string{"A1:A2 单位代码", "B1:B2 单位名称", "C1:C2 组别", "D1:F1 参保(15)", "G1:G2 质量(10)", "H1:H2 加分(2)",
-		"I1:I2 扣分", "J1:J2 完成率(%)", "K1:K2 奖项", "L1:L2 补助(元)", "M1:M2 总分", "N1:N2 等次", "O1:O2 排名", "P1:P2 组内排名"}
+	want := []string{"A1:P1 迷你考核方案 (exchange tests) 考核结果汇总表", "A2:P2 考核\u3000第 3 版\u3000生成时间 2026-11-27 09:30 (UTC+8)",
+		"A3:A4 单位代码", "B3:B4 单位名称", "C3:C4 组别", "D3:F3 参保(15)", "G3:G4 质量(10)", "H3:H4 加分(2)",
+		"I3:I4 扣分", "J3:J4 完成率(%)", "K3:K4 奖项", "L3:L4 补助(元)", "M3:M4 总分", "N3:N4 等次", "O3:O4 排名", "P3:P4 组内排名"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("merged cells\n got %q\nwant %q", got, want)
 	}
@@ -72,8 +78,8 @@ func TestWriteXLSXHeader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !panes.Freeze || panes.XSplit != 2 || panes.YSplit != 2 || panes.TopLeftCell != "C3" {
-		t.Errorf("panes %+v: want the header rows and the unit's code and name frozen", panes)
+	if !panes.Freeze || panes.XSplit != 2 || panes.YSplit != 4 || panes.TopLeftCell != "C5" {
+		t.Errorf("panes %+v: want the title and header rows and the unit's code and name frozen", panes)
 	}
 	// Widths fit Chinese titles: 组内排名(5) is 4×2+3 wide, plus a margin of 2.
 	for col, want := range map[string]float64{"A": 10, "F": 13, "J": 11, "N": 6} {
@@ -83,8 +89,11 @@ func TestWriteXLSXHeader(t *testing.T) {
 	}
 }
 
-// TestWriteXLSXNumbers: numbers are stored as numbers, formatted with the scheme's precision
-// (points), an output's own (subsidy) or General (rate); marked cells are filled.
+// TestWriteXLSXNumbers: numbers are stored as numbers, formatted from their column's
+// precision and unit: points with the scheme's precision (0.00), the rate (unit %, no
+// precision of its own) as 0.00"%" — pct() is already ×100, so not Excel's 0.00% — money
+// (补助, 元, precision 2) with thousands separators; marked cells are filled. 合计 is a SUM,
+// absent under the rate; 平均 averages the units with a total (AVERAGEIFS on 总分).
 func TestWriteXLSXNumbers(t *testing.T) {
 	f := mustResultsBook(t)
 	tests := []struct {
@@ -94,22 +103,25 @@ func TestWriteXLSXNumbers(t *testing.T) {
 		fill    string
 		formula string
 	}{
-		{cell: "A3", format: "General"},
-		{cell: "D3", number: true, format: "0.00"},
-		{cell: "E4", number: true, format: "0.00"},
-		{cell: "J3", number: true, format: "General"},
-		{cell: "L6", number: true, format: "0.00"},
-		{cell: "M3", number: true, format: "0.00"},
-		{cell: "O3", number: true, format: "0"},
-		{cell: "A8", format: "General", fill: fillIncomplete}, // f is incomplete
-		{cell: "D8", format: "0.00", fill: fillIncomplete},    // its null points
-		{cell: "M8", format: "0.00", fill: fillIncomplete},    // its total
-		{cell: "G8", number: true, format: "0.00"},            // a cell it has
-		{cell: "A9", format: "General", fill: fillError},      // g has a cell error
-		{cell: "J9", format: "General", fill: fillError},      // rate: pct of 0
-		{cell: "D10", number: true, format: "0.00", formula: "SUM(D3:D9)"},
-		{cell: "M11", number: true, format: "0.00", formula: "AVERAGE(M3:M9)"},
-		{cell: "L10", number: true, format: "0.00", formula: "SUM(L3:L9)"},
+		{cell: "A5", format: "General"},
+		{cell: "D5", number: true, format: "0.00"},
+		{cell: "E6", number: true, format: "0.00"},
+		{cell: "J5", number: true, format: `0.00"%"`},
+		{cell: "L8", number: true, format: "#,##0.00"},
+		{cell: "M5", number: true, format: "0.00"},
+		{cell: "O5", number: true, format: "0"},
+		{cell: "A10", format: "General", fill: fillIncomplete}, // f is incomplete
+		{cell: "D10", format: "0.00", fill: fillIncomplete},    // its null points
+		{cell: "M10", format: "0.00", fill: fillIncomplete},    // its total
+		{cell: "G10", number: true, format: "0.00"},            // a cell it has
+		{cell: "A11", format: "General", fill: fillError},      // g has a cell error
+		{cell: "J11", format: `0.00"%"`, fill: fillError},      // rate: pct of 0
+		{cell: "D12", number: true, format: "0.00", formula: "SUM(D5:D11)"},
+		{cell: "J12", format: "General"}, // no sum of a rate
+		{cell: "J13", number: true, format: `0.00"%"`, formula: `AVERAGEIFS(J5:J11,$M$5:$M$11,"<>")`},
+		{cell: "M13", number: true, format: "0.00", formula: "AVERAGE(M5:M11)"},
+		{cell: "L12", number: true, format: "#,##0.00", formula: "SUM(L5:L11)"},
+		{cell: "G13", number: true, format: "0.00", formula: `AVERAGEIFS(G5:G11,$M$5:$M$11,"<>")`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.cell, func(t *testing.T) {
@@ -139,8 +151,8 @@ func TestWriteXLSXErrorsSheet(t *testing.T) {
 	f := mustResultsBook(t)
 	want := [][]string{
 		{"单位代码", "单位名称", "列", "代码", "单元格", "说明"},
-		{"f", "己", "总分", "total", "M8", "incomplete: missing 完成数 (actual)"},
-		{"g", "庚", "完成率", "rate", "J9", "pct: the base is 0"},
+		{"f", "己", "总分", "total", "M10", "数据不全：缺少 完成数 (actual)"},
+		{"g", "庚", "完成率", "rate", "J11", "pct: the base is 0"},
 	}
 	if got := mustRows(t, f, SheetErrors); !reflect.DeepEqual(got, want) {
 		t.Errorf("errors sheet:\n got %q\nwant %q", got, want)
@@ -216,7 +228,7 @@ func TestWriteXLSXEmpty(t *testing.T) {
 	}
 	f := mustOpen(t, b.Bytes())
 	rows := mustRows(t, f, SheetResults)
-	if len(rows) != 4 || rows[2][0] != "合计" || len(rows[2]) != 2 || rows[3][0] != "平均" {
+	if len(rows) != 6 || rows[4][0] != "合计" || len(rows[4]) != 2 || rows[5][0] != "平均" {
 		t.Errorf("rows of an empty sheet: %q", rows)
 	}
 }

@@ -30,6 +30,8 @@ type styleKey struct {
 	unlocked bool // templates: a cell the sheet protection leaves editable
 	locked   bool // templates: a grey read-only cell
 	wrap     bool
+	title    bool // the title row of a results sheet: large, bold, centred
+	subtitle bool // the row under it: centred
 }
 
 // styles makes each style of a workbook once.
@@ -76,6 +78,13 @@ func (s *styles) id(k styleKey) (int, error) {
 	}
 	if k.bold || k.header {
 		st.Font = &excelize.Font{Bold: true}
+	}
+	switch {
+	case k.title:
+		st.Font = &excelize.Font{Bold: true, Size: 16}
+		st.Alignment = &excelize.Alignment{Horizontal: "center", Vertical: "center"}
+	case k.subtitle:
+		st.Alignment = &excelize.Alignment{Horizontal: "center", Vertical: "center"}
 	}
 	if k.header {
 		st.Alignment = &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}

@@ -128,6 +128,7 @@ type importer struct {
 	unitCol  int            // -1 when absent
 	nameCol  int            // -1 when absent
 	metricOf []int          // column → metric index, -1 when ignored
+	heads    []string       // column → its header text (title, or code), for problems
 	headed   []bool         // column → it has a heading
 	unheaded map[int]bool   // columns without a heading whose value was reported
 	seen     map[string]int // unit code → the row it was first in
@@ -207,15 +208,18 @@ func (im *importer) add(p Problem) {
 	if utf8.RuneCountInString(p.Value) > maxValueText {
 		p.Value = truncate(p.Value, maxValueText)
 	}
+	if p.Column != "" && p.Header == "" {
+		if n := columnNumber(p.Column); n > 0 && n <= len(im.heads) {
+			p.Header = im.heads[n-1]
+		}
+	}
 	im.problems = append(im.problems, p)
 }
 
-// column names column j (0-based) as the format does: a letter in XLSX, a number in CSV.
+// column names column j (0-based) by its letter, in XLSX and in CSV alike: a clerk opens
+// either in a spreadsheet, which shows letters (issue 13).
 func (im *importer) column(j int) string {
-	if im.format == "xlsx" {
-		return columnLetter(j + 1)
-	}
-	return strconv.Itoa(j + 1)
+	return columnLetter(j + 1)
 }
 
 // columnLetter is the letter of 1-based column n: 1 is A, 27 is AA.
@@ -227,6 +231,18 @@ func columnLetter(n int) string {
 		n /= 26
 	}
 	return string(b)
+}
+
+// columnNumber is the 1-based number of column letter s (A is 1, AA 27); 0 if s is not one.
+func columnNumber(s string) int {
+	n := 0
+	for _, r := range s {
+		if r < 'A' || r > 'Z' || n > 1<<20 {
+			return 0
+		}
+		n = n*26 + int(r-'A'+1)
+	}
+	return n
 }
 
 // found reports whether the header row has been found.
@@ -381,6 +397,14 @@ func (im *importer) resolve(head, codes []string) {
 	n := max(len(head), len(codes))
 	im.metricOf = make([]int, n)
 	im.headed = make([]bool, n)
+	im.heads = make([]string, n)
+	for j := range n {
+		im.heads[j] = strings.TrimSpace(unguard(strings.TrimSpace(cell(head, j))))
+		if im.heads[j] == "" {
+			im.heads[j] = strings.TrimSpace(unguard(strings.TrimSpace(cell(codes, j))))
+		}
+		im.heads[j] = truncate(im.heads[j], maxValueText)
+	}
 	first := map[int]int{} // metric → the column it was first matched in
 	for j := range n {
 		im.metricOf[j] = -1

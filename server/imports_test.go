@@ -26,8 +26,8 @@ const (
 	tinyFilled = tinyHead + "u1,One,100,100,2,\r\nu2,Two,100,95,1,\r\nu3,Three,100,90,,\r\n"
 	// Every kind of problem once, each at its own place.
 	tinyBad = tinyHead +
-		"u1,One,100,lots,,\r\n" + // row 3, column 4: not a number
-		"u2,Two,100,95,11,\r\n" + // row 4, column 5: out of range
+		"u1,One,100,lots,,\r\n" + // row 3, column D: not a number
+		"u2,Two,100,95,11,\r\n" + // row 4, column E: out of range
 		"u9,Nine,100,95,,\r\n" + // row 5: unknown unit
 		"u1,One,100,100,,\r\n" // row 6: u1 twice
 )
@@ -151,20 +151,20 @@ func TestImportValues(t *testing.T) {
 
 		{name: "ErrEveryProblemZH", method: "POST", url: importURL, body: tinyBad, contentType: "text/csv", status: 422,
 			want: []string{`"type":"/docs#problem-invalid-file"`,
-				`{"row":3,"column":"4","metric":"actual","unit":"u1","value":"lots","message":"应为整数，实际为 \"lots\""}`,
-				`{"row":4,"column":"5","metric":"late","unit":"u2","value":"11","message":"11 超过上限 10"}`,
-				`{"row":5,"column":"1","unit":"u9","value":"u9","message":"未知单位 \"u9\"：不在本方案的单位名单中"}`,
-				`{"row":6,"column":"1","unit":"u1","value":"u1","message":"单位 \"u1\" 重复出现：首次在第 3 行"}`}},
+				`{"row":3,"column":"D","header":"Actual(人)","metric":"actual","unit":"u1","value":"lots","message":"应为整数，实际为 \"lots\""}`,
+				`{"row":4,"column":"E","header":"Late reports","metric":"late","unit":"u2","value":"11","message":"11 超过上限 10"}`,
+				`{"row":5,"column":"A","header":"单位代码","unit":"u9","value":"u9","message":"未知单位 \"u9\"：不在本方案的单位名单中"}`,
+				`{"row":6,"column":"A","header":"单位代码","unit":"u1","value":"u1","message":"单位 \"u1\" 重复出现：首次在第 3 行"}`}},
 		{name: "ErrEveryProblem", method: "POST", url: importURL, body: tinyBad, contentType: "text/csv", status: 422, header: map[string]string{"Accept-Language": "en-US,en;q=0.9"},
 			want: []string{`"type":"/docs#problem-invalid-file"`, "the CSV file has 4 problems",
-				`{"row":3,"column":"4","metric":"actual","unit":"u1","value":"lots","message":"expected a whole number, got \"lots\""}`,
-				`{"row":4,"column":"5","metric":"late","unit":"u2","value":"11","message":"11 is above the maximum 10"}`,
-				`{"row":5,"column":"1","unit":"u9","value":"u9","message":"unknown unit \"u9\": not on the scheme's roster"}`,
-				`{"row":6,"column":"1","unit":"u1","value":"u1","message":"unit \"u1\" appears twice: first in row 3"}`}},
+				`{"row":3,"column":"D","header":"Actual(人)","metric":"actual","unit":"u1","value":"lots","message":"expected a whole number, got \"lots\""}`,
+				`{"row":4,"column":"E","header":"Late reports","metric":"late","unit":"u2","value":"11","message":"11 is above the maximum 10"}`,
+				`{"row":5,"column":"A","header":"单位代码","unit":"u9","value":"u9","message":"unknown unit \"u9\": not on the scheme's roster"}`,
+				`{"row":6,"column":"A","header":"单位代码","unit":"u1","value":"u1","message":"unit \"u1\" appears twice: first in row 3"}`}},
 		{name: "ErrUnknownColumn", method: "POST", url: importURL, body: "unit,actual,bogus\r\nu1,100,3\r\n", contentType: "text/csv", status: 422, header: map[string]string{"Accept-Language": "en"},
-			want: []string{`{"row":1,"column":"3","value":"bogus","message":"unknown column \"bogus\": not a metric code or title of the scheme"}`}},
+			want: []string{`{"row":1,"column":"C","header":"bogus","value":"bogus","message":"unknown column \"bogus\": not a metric code or title of the scheme"}`}},
 		{name: "ErrBelowMin", method: "POST", url: importURL, body: "unit,actual\r\nu1,-5\r\n", contentType: "text/csv", status: 422,
-			want: []string{`"row":2,"column":"2","metric":"actual"`, "below the minimum 0"}},
+			want: []string{`"row":2,"column":"B","header":"actual","metric":"actual"`, "below the minimum 0"}},
 		{name: "ErrTruncatedXLSX", method: "POST", url: importURL, body: string(xlsx[:len(xlsx)/2]), contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", status: 422,
 			want: []string{`"type":"/docs#problem-invalid-file"`, `"problems":[{"row":0,`}},
 		{name: "ErrNotXLSX", method: "POST", url: importURL, body: "%PDF-1.4 not a workbook", contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", status: 422, want: []string{"not a zip archive"}},

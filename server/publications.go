@@ -8,6 +8,7 @@ import (
 
 	"github.com/rubric-dev/rubric/exchange"
 	"github.com/rubric-dev/rubric/formulas"
+	"github.com/rubric-dev/rubric/i18n"
 	"github.com/rubric-dev/rubric/schema"
 )
 
@@ -78,6 +79,13 @@ func (a *api) getPublication(c *fiber.Ctx) error {
 	}
 	// A publication never changes: its hash is a strong validator.
 	c.Set(fiber.HeaderETag, `"`+pub.Hash+`"`)
+	lang := i18n.ZH
+	if format == "xlsx" {
+		// A workbook's labels are in the language asked for: another representation, another tag.
+		if lang = langOf(c); lang != i18n.ZH {
+			c.Set(fiber.HeaderETag, `"`+pub.Hash+"-"+lang.String()+`"`)
+		}
+	}
 	if format == "json" {
 		data, err := marshalJSON(pub)
 		if err != nil {
@@ -100,7 +108,7 @@ func (a *api) getPublication(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, xlsxContentType)
 	return exchange.WriteXLSX(c.Response().BodyWriter(), ev.Program, ev.Results,
-		exchange.Meta{Title: pub.Title, Revision: pub.Revision, Generated: pub.CreatedAt, Layer: pub.Layer, Stamp: stamp})
+		exchange.Meta{Title: pub.Title, Revision: pub.Revision, Generated: pub.CreatedAt, Layer: pub.Layer, Stamp: stamp, Lang: lang})
 }
 
 func (a *api) getPublishedUnit(c *fiber.Ctx) error {

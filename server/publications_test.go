@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -104,6 +105,11 @@ func TestPublications(t *testing.T) {
 			t.Errorf("diff workbook rules: %q", rows)
 		}
 		book.Close()
+		for range 3 { // the diff of two publications is as fixed as they are
+			if _, again := e.do(t, "GET", pubs+"/1/diff/2?format=xlsx", "", "", nil); !bytes.Equal(again, data) {
+				t.Fatal("the diff workbook of two publications is not the same bytes twice")
+			}
+		}
 
 		// The workbook has the hash on its results sheet and in its properties.
 		var pub struct{ Hash string }
@@ -139,6 +145,34 @@ func TestPublications(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("no sha256 property in %+v", props)
+		}
+		// The title rows say what the file is, from the publication alone: the same file
+		// each time it is exported (issue 13).
+		if len(rows) < 2 || rows[0][0] != "2022年度考核结果 考核结果汇总表" || !strings.Contains(rows[1][0], "第1次公布") ||
+			!strings.Contains(rows[1][0], "第 1 版") || !strings.Contains(rows[1][0], "公布时间 ") {
+			t.Errorf("title rows %q", rows[:min(2, len(rows))])
+		}
+		if resp2, again := e.do(t, "GET", pubs+"/1?format=xlsx", "", "", nil); !bytes.Equal(again, data) || resp2.Header.Get("ETag") != resp.Header.Get("ETag") {
+			t.Error("the publication's workbook is not the same bytes (and tag) twice")
+		}
+		// In English: the labels, not the document's titles, and another tag.
+		respEN, dataEN := e.do(t, "GET", pubs+"/1?format=xlsx", "", "", map[string]string{"Accept-Language": "en"})
+		if respEN.StatusCode != 200 || respEN.Header.Get("ETag") == resp.Header.Get("ETag") ||
+			!strings.Contains(respEN.Header.Get("Vary"), "Accept-Language") {
+			t.Errorf("en: %d, ETag %q (zh %q), Vary %q", respEN.StatusCode, respEN.Header.Get("ETag"), resp.Header.Get("ETag"), respEN.Header.Get("Vary"))
+		}
+		fen, err := excelize.OpenReader(bytes.NewReader(dataEN))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer fen.Close()
+		rowsEN, err := fen.GetRows(exchange.SheetResultsEN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rowsEN[0][0] != "2022年度考核结果 results summary" || !strings.Contains(rowsEN[1][0], "publication 1") ||
+			rowsEN[len(rowsEN)-1][0] != "Publication" {
+			t.Errorf("en rows %q … %q", rowsEN[:2], rowsEN[len(rowsEN)-1])
 		}
 	})
 }

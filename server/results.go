@@ -12,6 +12,7 @@ import (
 
 	"github.com/rubric-dev/rubric/exchange"
 	"github.com/rubric-dev/rubric/formulas"
+	"github.com/rubric-dev/rubric/i18n"
 	"github.com/rubric-dev/rubric/schema"
 )
 
@@ -66,6 +67,11 @@ func (a *api) getResults(c *fiber.Ctx) error {
 	if gz { // another representation, another tag
 		shape = append(shape, "gzip")
 	}
+	lang := i18n.ZH
+	if format == "xlsx" { // a workbook's labels are in the language asked for
+		lang = langOf(c)
+		shape = append(shape, lang.String())
+	}
 	e, err := a.currentSheet(c, c.Params("code"), layer, shape)
 	if e == nil || err != nil {
 		return err
@@ -82,11 +88,11 @@ func (a *api) getResults(c *fiber.Ctx) error {
 	case "csv":
 		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 		c.Set(fiber.HeaderContentDisposition, attachment(e, "csv"))
-		return e.write(c.Response().BodyWriter(), rows, format, header == "code", a.now())
+		return e.write(c.Response().BodyWriter(), rows, format, header == "code", a.now(), lang)
 	case "xlsx":
 		c.Set(fiber.HeaderContentType, xlsxContentType)
 		c.Set(fiber.HeaderContentDisposition, attachment(e, "xlsx"))
-		return e.write(c.Response().BodyWriter(), rows, format, false, a.now())
+		return e.write(c.Response().BodyWriter(), rows, format, false, a.now(), lang)
 	}
 	if filtered {
 		data, err := sheetJSON(e.view(rows))
@@ -169,17 +175,17 @@ func ExportResults(ctx context.Context, store *schema.Store, w io.Writer, code, 
 	if err != nil {
 		return err
 	}
-	return e.write(w, e.sheet.Results(), format, false, now)
+	return e.write(w, e.sheet.Results(), format, false, now, i18n.ZH)
 }
 
 // write writes rows of the sheet to w as format: json, csv (with a header of codes if
-// headerCodes) or xlsx.
-func (e *sheetEntry) write(w io.Writer, rows []formulas.Result, format string, headerCodes bool, now time.Time) error {
+// headerCodes) or xlsx (its fixed texts in lang).
+func (e *sheetEntry) write(w io.Writer, rows []formulas.Result, format string, headerCodes bool, now time.Time, lang i18n.Lang) error {
 	switch format {
 	case "csv":
 		return exchange.WriteCSV(w, e.program, rows, exchange.CSVOptions{HeaderCodes: headerCodes})
 	case "xlsx":
-		return exchange.WriteXLSX(w, e.program, rows, exchange.Meta{Revision: e.revision, Generated: now, Layer: e.layer})
+		return exchange.WriteXLSX(w, e.program, rows, exchange.Meta{Revision: e.revision, Generated: now, Layer: e.layer, Lang: lang})
 	case "json":
 		data, err := marshalJSON(e.view(rows))
 		if err != nil {

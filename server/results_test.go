@@ -31,8 +31,8 @@ func TestResults(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n := len(rows); n != 2+10+2 {
-			t.Errorf("%d rows, want 2 header rows, the 10 towns and 2 totals rows", n)
+		if n := len(rows); n != 2+2+10+2 {
+			t.Errorf("%d rows, want 2 title rows, 2 header rows, the 10 towns and 2 totals rows", n)
 		}
 	})
 	e.run(t, []scenario{

@@ -92,7 +92,7 @@ func xlsxTotal(t *testing.T, data []byte, unit string) string {
 		t.Fatal(err)
 	}
 	col := -1
-	for _, head := range rows[:2] {
+	for _, head := range rows[2:4] { // under the two title rows
 		for j, c := range head {
 			if c == "总分" {
 				col = j
@@ -100,9 +100,9 @@ func xlsxTotal(t *testing.T, data []byte, unit string) string {
 		}
 	}
 	if col < 0 {
-		t.Fatalf("no 总分 column in %q", rows[:2])
+		t.Fatalf("no 总分 column in %q", rows[2:4])
 	}
-	for _, row := range rows[2:] {
+	for _, row := range rows[4:] {
 		if len(row) > 0 && row[0] == unit {
 			if col < len(row) {
 				return row[col]

@@ -63,10 +63,10 @@ func TestImportCommand(t *testing.T) {
 	})
 	t.Run("ErrProblems", func(t *testing.T) {
 		code, stdout, stderr := runCmd(t, "import", rugao, bad, "-db", db, "-layer", "self")
-		want := bad + `:1:3: unknown column "talkz": not a metric code or title of the scheme` + "\n" +
-			bad + `:2:1: xinbei: unknown unit "xinbei": not on the scheme's roster` + "\n" +
-			bad + `:3:2: shizhuang res_actual: expected a whole number, got "many"` + "\n" +
-			bad + `:4:1: shizhuang: unit "shizhuang" appears twice: first in row 3` + "\n" +
+		want := bad + `:1:C: unknown column "talkz": not a metric code or title of the scheme` + "\n" +
+			bad + `:2:A: xinbei: unknown unit "xinbei": not on the scheme's roster` + "\n" +
+			bad + `:3:B: shizhuang res_actual: expected a whole number, got "many"` + "\n" +
+			bad + `:4:A: shizhuang: unit "shizhuang" appears twice: first in row 3` + "\n" +
 			"rubric: " + bad + ": 4 problems, nothing saved\n"
 		if code != 1 || stdout != "" || stderr != want {
 			t.Errorf("exit %d\n%s%s\nwant\n%s", code, stdout, stderr, want)
