@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/network"
 	cdppage "github.com/chromedp/cdproto/page"
@@ -116,8 +117,22 @@ document.addEventListener("securitypolicyviolation", e => window.cspViolations.p
 
 	// Try it: the client opens with this server and the example scheme filled in; type the
 	// token, send, and the server's answer is shown.
-	p.click(`button.show-api-client-button`)
 	const client = `[...document.querySelectorAll("[role=dialog]")].find(d => d.offsetParent && d.querySelector("input.scalar-password-input"))`
+	// On a loaded machine a click can land before the renderer has wired the button (the page
+	// hydrates lazily); like a person, click again while the client has not opened.
+	for range 15 {
+		p.click(`button.show-api-client-button`)
+		var open bool
+		for range 10 {
+			if p.eval("!!("+client+")", &open); open {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if open {
+			break
+		}
+	}
 	p.waitJS(client, "the client with its token field")
 	p.eval(client+`.querySelector("input.scalar-password-input").id = "docs-token", true`, new(bool))
 	p.run(chromedp.SendKeys(`#docs-token`, testAdminToken, chromedp.ByQuery))
