@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Column, Schemas, UnitResult } from "./api/client";
-import { cellProblem, changedUnits, moneyChange, columnTree, completions, difference, formatValue, headerName, mergeLayers, offsetOf, revisionDiff, rowMatches } from "./logic";
+import { cellProblem, problemLine, changedUnits, moneyChange, columnTree, completions, difference, formatValue, headerName, mergeLayers, offsetOf, revisionDiff, rowMatches } from "./logic";
 import { catalogue, initialLang } from "./i18n";
 import { allowed } from "./session";
 
@@ -186,5 +186,19 @@ describe("allowed", () => {
       ["unit", "writeSelf"],
     ]);
     expect(allowed(undefined, "readScheme")).toBe(false);
+  });
+});
+
+describe("problemLine", () => {
+  it("puts the title in the clerk's language before the developer's detail", () => {
+    expect(problemLine({ type: "about:blank", status: 422, title: "内容有误", detail: "item volume: unknown name cases" })).toBe(
+      "内容有误：item volume: unknown name cases",
+    );
+  });
+  it("says what there is when the title or the detail is missing", () => {
+    expect(problemLine({ status: 404, title: "未找到" })).toBe("未找到");
+    expect(problemLine({ detail: "scheme x not found" })).toBe("scheme x not found");
+    expect(problemLine("网络错误")).toBe("网络错误");
+    expect(problemLine(undefined)).toBe("");
   });
 });

@@ -1,7 +1,7 @@
 // The console's logic that is not drawing: columns of the sheet, layers side by side, the
 // impact of a change, the diff of two revisions, formula completions. Pure functions, tested
 // by vitest (logic.test.ts).
-import type { CellValue, Column, Schemas, UnitResult } from "./api/client";
+import type { CellValue, Column, Problem, Schemas, UnitResult } from "./api/client";
 
 type Doc = Schemas["SchemeDocument"];
 type Item = Schemas["Item"];
@@ -238,4 +238,17 @@ export function offsetOf(text: string, line: number, column: number): number {
   for (let i = 0; i < Math.min(line - 1, lines.length - 1); i++) off += lines[i].length + 1;
   const l = lines[Math.min(Math.max(line, 1), lines.length) - 1] ?? "";
   return off + Math.min(Math.max(column - 1, 0), l.length);
+}
+
+/**
+ * problemLine is one line for people from an error answer: the problem's title first, which the
+ * server writes in the clerk's language (内容有误), then its detail, which stays English for
+ * developers, so a clerk always reads what kind of failure it was.
+ */
+export function problemLine(e: unknown): string {
+  if (!e) return "";
+  if (typeof e === "string") return e;
+  const p = e as Partial<Problem>;
+  if (p.title && p.detail) return `${p.title}：${p.detail}`;
+  return p.detail || p.title || JSON.stringify(e);
 }

@@ -4,6 +4,7 @@
 import createClient, { type Middleware } from "openapi-fetch";
 import type { components, paths } from "./schema";
 import { lang } from "../i18n";
+import { problemLine } from "../logic";
 
 export type Schemas = components["schemas"];
 export type Sheet = Schemas["Sheet"];
@@ -49,12 +50,9 @@ export function reasonHeaders(reason: string): Record<string, string> {
   return { "X-Reason": /^[\x20-\x7e]*$/.test(reason) ? reason : "UTF-8''" + encodeURIComponent(reason) };
 }
 
-/** problemText is one line for people from an error answer. */
+/** problemText is one line for people from an error answer (see problemLine). */
 export function problemText(e: unknown): string {
-  if (!e) return "";
-  if (typeof e === "string") return e;
-  const p = e as Problem;
-  return p.detail || p.title || JSON.stringify(e);
+  return problemLine(e);
 }
 
 /**
