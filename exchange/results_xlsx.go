@@ -171,16 +171,18 @@ func (b *resultsBook) write(results []formulas.Result, meta Meta) error {
 			return err
 		}
 	}
-	if err := b.totals(sw, len(results), sums, counts, complete, avgSums, avgCounts); err != nil {
+	below, err := b.totals(sw, len(results), sums, counts, complete, avgSums, avgCounts)
+	if err != nil {
 		return err
 	}
 	if meta.Stamp != nil {
-		// Two rows below the averages: the publication's number, time and hash, readable on paper.
+		// A row left blank under the totals, then the publication's number, time and hash,
+		// readable on paper.
 		cells := make([]any, 0, 5)
 		for _, s := range meta.Stamp.recordIn(b.l) {
 			cells = append(cells, s)
 		}
-		if err := sw.SetRow("A"+strconv.Itoa(firstRow+len(results)+3), cells); err != nil {
+		if err := sw.SetRow("A"+strconv.Itoa(firstRow+len(results)+below+1), cells); err != nil {
 			return err
 		}
 	}
@@ -351,11 +353,12 @@ func (b *resultsBook) row(sw *excelize.StreamWriter, res *formulas.Result, n int
 // never under rates, ranks or numbers rubric cannot tell the meaning of. 平均 is over the
 // complete units (those with a total): AVERAGEIFS on the total column being non-blank, and
 // the row says how many units that is, so that the count printed is the count averaged.
-func (b *resultsBook) totals(sw *excelize.StreamWriter, n int, sums []float64, counts []int, complete int, avgSums []float64, avgCounts []int) error {
+// It answers how many rows it wrote.
+func (b *resultsBook) totals(sw *excelize.StreamWriter, n int, sums []float64, counts []int, complete int, avgSums []float64, avgCounts []int) (int, error) {
 	first, last := firstRow, firstRow+n-1
 	bold, err := b.styles.id(styleKey{bold: true})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	total := slices.IndexFunc(b.cols, func(c column) bool { return c.field == fieldTotal })
 	totals := "$" + b.letters[total] + "$" + strconv.Itoa(first) + ":$" + b.letters[total] + "$" + strconv.Itoa(last)
@@ -375,7 +378,7 @@ func (b *resultsBook) totals(sw *excelize.StreamWriter, n int, sums []float64, c
 			}
 			id, err := b.styles.id(styleKey{format: b.formats[i], bold: true})
 			if err != nil {
-				return err
+				return 0, err
 			}
 			rng := b.letters[i] + strconv.Itoa(first) + ":" + b.letters[i] + strconv.Itoa(last)
 			switch {
@@ -388,10 +391,50 @@ func (b *resultsBook) totals(sw *excelize.StreamWriter, n int, sums []float64, c
 			}
 		}
 		if err := sw.SetRow("A"+strconv.Itoa(last+1+k), row); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return nil
+	wrote, err := b.averagedCounts(sw, last+3, complete, avgCounts, totals)
+	if wrote {
+		return 3, err
+	}
+	return 2, err
+}
+
+// averagedCounts writes, under 平均, how many units each average is over, when a column's
+// count differs from the complete units the 平均 row names: a complete unit may still lack an
+// output (a cell error the total does not read), and AVERAGEIFS skips its blank cell, so
+// without this row the printed count would not be the count averaged. The row is left out
+// when every average is over all complete units; it answers whether it wrote the row.
+func (b *resultsBook) averagedCounts(sw *excelize.StreamWriter, n, complete int, avgCounts []int, totals string) (bool, error) {
+	differs := false
+	for i := range b.cols {
+		if b.cols[i].numeric() && avgCounts[i] > 0 && avgCounts[i] != complete {
+			differs = true
+		}
+	}
+	if !differs {
+		return false, nil
+	}
+	bold, err := b.styles.id(styleKey{bold: true})
+	if err != nil {
+		return false, err
+	}
+	count, err := b.styles.id(styleKey{format: "0", bold: true})
+	if err != nil {
+		return false, err
+	}
+	first, last := strconv.Itoa(firstRow), strconv.Itoa(n-3)
+	row := make([]any, len(b.cols))
+	row[0] = excelize.Cell{StyleID: bold, Value: tr(b.l, "Units averaged")}
+	for i := range b.cols {
+		if !b.cols[i].numeric() || avgCounts[i] == 0 {
+			continue
+		}
+		rng := b.letters[i] + first + ":" + b.letters[i] + last
+		row[i] = excelize.Cell{StyleID: count, Formula: "COUNTIFS(" + rng + `,"<>",` + totals + `,"<>")`, Value: avgCounts[i]}
+	}
+	return true, sw.SetRow("A"+strconv.Itoa(n), row)
 }
 
 // startErrors begins the errors sheet: its widths and header.

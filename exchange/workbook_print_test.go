@@ -201,3 +201,72 @@ func TestWriteXLSXPublicationSameBytes(t *testing.T) {
 		t.Errorf("subtitle %q, want %q", got, want)
 	}
 }
+
+// TestWorkbookAveragedCounts: a complete unit whose output is a cell error (u2 divides by
+// zero) has a total but no value in that column, so the output's average is over fewer units
+// than the 平均 row names; a row under it says how many units each average is over, and the
+// publication's stamp moves down a row. Worked by hand: work = min(10, a) = 8, 6, 4, average
+// 18/3 = 6; per = a / b = 4, error, 1, average (4+1)/2 = 2.5 over 2 units, not 5/3.
+func TestWorkbookAveragedCounts(t *testing.T) {
+	var s formulas.Scheme
+	doc := `{"code": "avg", "title": "平均测试", "precision": 1,
+	 "metrics": [{"code": "a", "title": "甲", "type": "number"}, {"code": "b", "title": "乙", "type": "number"}],
+	 "items": [{"code": "work", "title": "工作", "max_points": 10, "formula": "min(10, a)"}],
+	 "outputs": [{"code": "per", "title": "人均", "formula": "a / b"}]}`
+	if err := json.Unmarshal([]byte(doc), &s); err != nil {
+		t.Fatal(err)
+	}
+	p, _, err := formulas.Compile(&s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := []formulas.Row{
+		{Unit: formulas.Unit{Code: "u1", Name: "一镇"}, Values: map[string]any{"a": 8.0, "b": 2.0}},
+		{Unit: formulas.Unit{Code: "u2", Name: "二镇"}, Values: map[string]any{"a": 6.0, "b": 0.0}},
+		{Unit: formulas.Unit{Code: "u3", Name: "三镇"}, Values: map[string]any{"a": 4.0, "b": 4.0}},
+	}
+	var b bytes.Buffer
+	meta := Meta{Revision: 1, Generated: generated, Layer: "final", Stamp: &Stamp{Number: 1, At: generated, Hash: strings.Repeat("ab", 32)}}
+	if err := WriteXLSX(&b, p, p.Evaluate(rows).Results(), meta); err != nil {
+		t.Fatal(err)
+	}
+	f := mustOpen(t, b.Bytes())
+	got := mustRows(t, f, SheetResults)
+	want := map[int][]string{
+		5:  {"u1", "一镇", "8", "4", "8", "1"},
+		6:  {"u2", "二镇", "6", "", "6", "2"},
+		8:  {"合计", "3 个单位", "18", "", "18"},
+		9:  {"平均", "3 个完整单位", "6", "2.5", "6"},
+		10: {"参与平均的单位数", "", "3", "2", "3"},
+		11: nil,
+	}
+	for n, w := range want {
+		if n > len(got) || !reflect.DeepEqual(got[n-1], w) {
+			t.Errorf("row %d: %q, want %q", n, rowAt(got, n), w)
+		}
+	}
+	if len(got) < 12 || len(got[11]) < 2 || got[11][0] != "公布" || got[11][1] != "第1次" {
+		t.Errorf("row 12 (the stamp): %q", rowAt(got, 12))
+	}
+	if f, _ := f.GetCellFormula(SheetResults, "D10"); f != `COUNTIFS(D5:D7,"<>",$E$5:$E$7,"<>")` {
+		t.Errorf("D10: formula %q", f)
+	}
+
+	// Where every average is over the complete units, there is no such row.
+	rows[1].Values["b"] = 3.0
+	b.Reset()
+	if err := WriteXLSX(&b, p, p.Evaluate(rows).Results(), meta); err != nil {
+		t.Fatal(err)
+	}
+	got = mustRows(t, mustOpen(t, b.Bytes()), SheetResults)
+	if len(got) < 11 || len(got[9]) != 0 || len(got[10]) < 1 || got[10][0] != "公布" {
+		t.Errorf("rows 10 and 11 without a count row: %q, %q (want blank, then the stamp)", rowAt(got, 10), rowAt(got, 11))
+	}
+}
+
+func rowAt(rows [][]string, n int) []string {
+	if n > len(rows) {
+		return nil
+	}
+	return rows[n-1]
+}

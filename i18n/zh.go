@@ -60,6 +60,7 @@ var zh = map[string]string{
 	"Average":                             "平均",
 	"%d units":                            "%d 个单位",
 	"%d complete units":                   "%d 个完整单位",
+	"Units averaged":                      "参与平均的单位数",
 	"Column":                              "列",
 	"Code":                                "代码",
 	"Cell":                                "单元格",
