@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/rubric-dev/rubric/formulas"
+	"github.com/rubric-dev/rubric/i18n"
 	"github.com/rubric-dev/rubric/schema"
 )
 
@@ -67,11 +68,16 @@ type sheetEntry struct {
 	sheet       *formulas.Sheet
 	groups      map[string]bool
 
-	jsonOnce sync.Once
-	json     []byte
-	jsonErr  error
+	bodies [2]sheetBody // the whole sheet's JSON, by the language of its warnings (i18n.Lang)
+}
 
-	encoded encodedBodies // the JSON compressed, per encoding
+// sheetBody is the JSON answer of a whole sheet in one language, encoded once, and its
+// compressed forms.
+type sheetBody struct {
+	once    sync.Once
+	json    []byte
+	err     error
+	encoded encodedBodies
 }
 
 func newSheetCache(store *schema.Store) *sheetCache {
@@ -265,8 +271,8 @@ func (sc *sheetCache) forget(code string) {
 	}
 }
 
-// view is the JSON answer of the sheet with the given rows.
-func (e *sheetEntry) view(rows []formulas.Result) sheetView {
+// view is the JSON answer of the sheet with the given rows, its warnings written in l.
+func (e *sheetEntry) view(rows []formulas.Result, l i18n.Lang) sheetView {
 	cols := e.program.Columns()
 	if cols == nil {
 		cols = []formulas.Column{}
@@ -275,22 +281,33 @@ func (e *sheetEntry) view(rows []formulas.Result) sheetView {
 		rows = []formulas.Result{}
 	}
 	return sheetView{Scheme: e.scheme, Revision: e.revision, DataVersion: e.dataVersion, Layer: e.layer,
-		Columns: cols, Units: rows, Warnings: e.warnings}
+		Columns: cols, Units: rows, Warnings: formulas.WarningsIn(e.warnings, l)}
 }
 
-// fullJSON is the JSON answer of the whole sheet, encoded once per version, row by row from
-// the sheet (holding every row's Result at once would cost more memory than the sheet).
-func (e *sheetEntry) fullJSON() ([]byte, error) {
-	e.jsonOnce.Do(func() {
+// body is the whole sheet's JSON answer with its warnings in l: one body per language, and
+// the same for both when there are no warnings (the usual case), so that a sheet is encoded
+// and compressed once however its readers' languages differ.
+func (e *sheetEntry) body(l i18n.Lang) *sheetBody {
+	if len(e.warnings) == 0 || l != i18n.EN {
+		l = i18n.ZH
+	}
+	return &e.bodies[l]
+}
+
+// fullJSON is the JSON answer of the whole sheet in l, encoded once per version, row by row
+// from the sheet (holding every row's Result at once would cost more memory than the sheet).
+func (e *sheetEntry) fullJSON(l i18n.Lang) ([]byte, error) {
+	b := e.body(l)
+	b.once.Do(func() {
 		if e.largeTexts() {
 			// Rows of large computed texts: the encoding sized exactly from the results
 			// (issue 11's answer budget) holds less than one estimated from the rows.
-			e.json, e.jsonErr = sheetJSON(e.view(e.sheet.Results()))
+			b.json, b.err = sheetJSON(e.view(e.sheet.Results(), l))
 			return
 		}
-		e.json, e.jsonErr = e.sheetJSON()
+		b.json, b.err = e.sheetJSON(l)
 	})
-	return e.json, e.jsonErr
+	return b.json, b.err
 }
 
 // largeTexts reports whether the sheet's computed cells hold large texts
@@ -298,11 +315,11 @@ func (e *sheetEntry) fullJSON() ([]byte, error) {
 // without gzip. A big roster of grades and short labels is not.
 func (e *sheetEntry) largeTexts() bool { return e.sheet.LargeTexts() }
 
-// sheetJSON writes what marshalJSON(e.view(e.sheet.Results())) would: the head of the view
-// with encoding/json, then the rows straight from the sheet (encoding/json would scan again
-// every byte a MarshalJSON method returns: 60 MB at 100,000 units).
-func (e *sheetEntry) sheetJSON() ([]byte, error) {
-	v := e.view(nil)
+// sheetJSON writes what marshalJSON(e.view(e.sheet.Results(), l)) would: the head of the
+// view with encoding/json, then the rows straight from the sheet (encoding/json would scan
+// again every byte a MarshalJSON method returns: 60 MB at 100,000 units).
+func (e *sheetEntry) sheetJSON(l i18n.Lang) ([]byte, error) {
+	v := e.view(nil, l)
 	head, err := marshalJSON(struct {
 		Scheme      string            `json:"scheme"`
 		Revision    int               `json:"revision"`

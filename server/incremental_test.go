@@ -16,6 +16,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/rubric-dev/rubric/i18n"
 	"github.com/rubric-dev/rubric/schema"
 	"github.com/rubric-dev/rubric/schema/schematest"
 	"github.com/rubric-dev/rubric/server"
@@ -71,7 +72,7 @@ func send(t testing.TB, app *fiber.App, method, url, body string) (int, string, 
 func freshSheet(t *testing.T, store *schema.Store) sheetAnswer {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := server.ExportResults(context.Background(), store, &buf, "bench", "", "json", time.Time{}); err != nil {
+	if err := server.ExportResults(context.Background(), store, &buf, "bench", "", "json", time.Time{}, i18n.ZH); err != nil {
 		t.Fatal(err)
 	}
 	var s sheetAnswer

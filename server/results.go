@@ -67,10 +67,11 @@ func (a *api) getResults(c *fiber.Ctx) error {
 	if gz { // another representation, another tag
 		shape = append(shape, "gzip")
 	}
-	lang := i18n.ZH
-	if format == "xlsx" { // a workbook's labels are in the language asked for
-		lang = langOf(c)
+	// A workbook's labels and the sheet's warnings are in the language asked for.
+	lang := langOf(c)
+	if format != "csv" {
 		shape = append(shape, lang.String())
+		c.Vary(fiber.HeaderAcceptLanguage)
 	}
 	e, err := a.currentSheet(c, c.Params("code"), layer, shape)
 	if e == nil || err != nil {
@@ -95,21 +96,21 @@ func (a *api) getResults(c *fiber.Ctx) error {
 		return e.write(c.Response().BodyWriter(), rows, format, false, a.now(), lang)
 	}
 	if filtered {
-		data, err := sheetJSON(e.view(rows))
+		data, err := sheetJSON(e.view(rows, lang))
 		if err != nil {
 			return err
 		}
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
 		return c.Send(data)
 	}
-	data, err := e.fullJSON()
+	data, err := e.fullJSON(lang)
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
 	// A sheet of large computed texts is sent plain: compressing it would add to what its
 	// answer may make the server hold (the answer budget of issue 11).
-	return sendEncoded(c, data, &e.encoded, gz && !e.largeTexts())
+	return sendEncoded(c, data, &e.body(lang).encoded, gz && !e.largeTexts())
 }
 
 func (a *api) getUnitResult(c *fiber.Ctx) error {
@@ -166,8 +167,8 @@ func hideTies(ex *formulas.Explanation) {
 
 // ExportResults writes the evaluated sheet of one layer of a scheme to w as format — json,
 // csv or xlsx — as GET /results answers it without filters. now is the time written into a
-// workbook's properties.
-func ExportResults(ctx context.Context, store *schema.Store, w io.Writer, code, layer, format string, now time.Time) error {
+// workbook's properties; a workbook's labels and the warnings are written in lang.
+func ExportResults(ctx context.Context, store *schema.Store, w io.Writer, code, layer, format string, now time.Time, lang i18n.Lang) error {
 	if layer == "" {
 		layer = schema.LayerFinal
 	}
@@ -175,7 +176,7 @@ func ExportResults(ctx context.Context, store *schema.Store, w io.Writer, code, 
 	if err != nil {
 		return err
 	}
-	return e.write(w, e.sheet.Results(), format, false, now, i18n.ZH)
+	return e.write(w, e.sheet.Results(), format, false, now, lang)
 }
 
 // write writes rows of the sheet to w as format: json, csv (with a header of codes if
@@ -187,7 +188,7 @@ func (e *sheetEntry) write(w io.Writer, rows []formulas.Result, format string, h
 	case "xlsx":
 		return exchange.WriteXLSX(w, e.program, rows, exchange.Meta{Revision: e.revision, Generated: now, Layer: e.layer, Lang: lang})
 	case "json":
-		data, err := marshalJSON(e.view(rows))
+		data, err := marshalJSON(e.view(rows, lang))
 		if err != nil {
 			return fmt.Errorf("server: encode the sheet of %q: %w", e.scheme, err)
 		}

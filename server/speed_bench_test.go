@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rubric-dev/rubric/i18n"
 	"github.com/rubric-dev/rubric/schema/schematest"
 	"github.com/rubric-dev/rubric/server"
 )
@@ -114,7 +115,7 @@ func benchmarkSpeed(b *testing.B, engine schematest.Engine, n int) {
 	b.Run("baseline-full", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			var buf bytes.Buffer
-			if err := server.ExportResults(context.Background(), store, &buf, "bench", "", "json", time.Time{}); err != nil {
+			if err := server.ExportResults(context.Background(), store, &buf, "bench", "", "json", time.Time{}, i18n.ZH); err != nil {
 				b.Fatal(err)
 			}
 		}

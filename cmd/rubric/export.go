@@ -39,8 +39,9 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return err
 	}
 	defer store.Close()
+	lang := langOf(stdout) // a workbook's labels in the command's language
 	err = writeOutput(*out, stdout, func(w io.Writer) error {
-		return server.ExportResults(ctx, store, w, code, *layer, f, time.Now())
+		return server.ExportResults(ctx, store, w, code, *layer, f, time.Now(), lang)
 	})
 	if err != nil {
 		return err
