@@ -45,7 +45,42 @@ func _(c Column, s SchemeDocument, m Metric, r UnitResult, ch Change, ex CellExp
 	_, _ = ch.Old.AsChangeState3()
 	var _ *[]string = p.Units
 	var _ *string = d.XReason
-	var _ *string = y.YAML200
+	var _ *any = y.YAML200
+}
+`
+
+// goClientParse runs the generated client's parsing of answers as the server sends them: a
+// scheme's YAML (a mapping, which a YAML decoder cannot put into a string) and a JSON number
+// that float32 would not keep.
+const goClientParse = `package client
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func answer(contentType, body string) *http.Response {
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {contentType}}, Body: io.NopCloser(strings.NewReader(body))}
+}
+
+func TestParse(t *testing.T) {
+	doc := "code: rugao-2022-medical\ntitle: 2022年医疗保障工作考核办法\nmetrics:\n  - code: cases\n    type: integer\n"
+	y, err := ParseGetSchemeResponse(answer("application/yaml; charset=utf-8", doc))
+	if err != nil {
+		t.Fatalf("the YAML of a scheme: %v", err)
+	}
+	if string(y.Body) != doc || y.YAML200 == nil {
+		t.Errorf("YAML answer: body %q, decoded %v", y.Body, y.YAML200)
+	}
+	j, err := ParseGetSchemeResponse(answer("application/json", ` + "`" + `{"code":"x","title":"X","total_points":9.2,"metrics":[],"items":[]}` + "`" + `))
+	if err != nil {
+		t.Fatalf("the JSON of a scheme: %v", err)
+	}
+	if j.JSON200 == nil || j.JSON200.TotalPoints == nil || *j.JSON200.TotalPoints != 9.2 {
+		t.Errorf("total_points read back as %v, want 9.2", j.JSON200)
+	}
 }
 `
 
@@ -79,7 +114,11 @@ func TestGeneratedGoClient(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "client", "check.go"), []byte(goClientCheck), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.WriteFile(filepath.Join(dir, "client", "parse_test.go"), []byte(goClientParse), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	run(t, dir, "go", "vet", "./...")
+	run(t, dir, "go", "test", "-count=1", "./...")
 }
 
 // tsClientCheck makes the TypeScript compiler check the types openapi-typescript generates:
