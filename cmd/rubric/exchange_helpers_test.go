@@ -9,7 +9,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/rubric-dev/rubric/exchange"
 )
 
 // rugao is the seed scheme the exchange subcommands are tried on; shizhuang is its unit
@@ -87,14 +86,15 @@ func xlsxTotal(t *testing.T, data []byte, unit string) string {
 		t.Fatalf("open the workbook: %v", err)
 	}
 	defer f.Close()
-	rows, err := f.GetRows(exchange.SheetResults, excelize.Options{RawCellValue: true})
+	// The results sheet comes first, named in the command's language (考核结果 or Results).
+	rows, err := f.GetRows(f.GetSheetList()[0], excelize.Options{RawCellValue: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	col := -1
 	for _, head := range rows[2:4] { // under the two title rows
 		for j, c := range head {
-			if c == "总分" {
+			if c == "总分" || c == "Total" {
 				col = j
 			}
 		}

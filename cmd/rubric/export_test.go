@@ -1,11 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/rubric-dev/rubric/exchange"
 )
 
 func TestExportCommand(t *testing.T) {
@@ -53,6 +59,30 @@ func TestExportCommand(t *testing.T) {
 			t.Error("the seed has no self-assessment, yet dingyan has a self total")
 		}
 	})
+	// A workbook is labelled in the command's language: Chinese unless asked for English.
+	for _, tt := range []struct {
+		lang   string
+		sheets []string
+	}{
+		{"zh-CN", []string{exchange.SheetResults, exchange.SheetErrors, exchange.SheetFormulas}},
+		{"en", []string{exchange.SheetResultsEN, exchange.SheetErrorsEN, exchange.SheetFormulasEN}},
+	} {
+		t.Run("OK/xlsx "+tt.lang, func(t *testing.T) {
+			out := filepath.Join(dir, "lang-"+tt.lang+".xlsx")
+			if code, _, stderr := runCmd(t, "export", rugao, "-db", db, "-lang", tt.lang, "-o", out); code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			data, _ := os.ReadFile(out)
+			f, err := excelize.OpenReader(bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if got := f.GetSheetList(); !reflect.DeepEqual(got, tt.sheets) {
+				t.Errorf("sheets %q, want %q", got, tt.sheets)
+			}
+		})
+	}
 	t.Run("ErrNotFound", func(t *testing.T) {
 		if code, _, stderr := runCmd(t, "export", "nothing", "-db", db); code != 1 || !strings.Contains(stderr, `scheme "nothing" not found`) {
 			t.Errorf("exit %d: %s", code, stderr)
