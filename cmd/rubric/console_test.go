@@ -468,6 +468,19 @@ func TestConsole(t *testing.T) {
 	p.click("#layer-compare")
 	p.waitJS(`document.querySelector(".ag-row[row-id=shizhuang] .ag-cell[col-id='total|diff']")`, "the difference column")
 	p.shot("sheet-compare")
+	// The comparison as a workbook: the console fetches it with the token and hands the
+	// browser a blob of the workbook's type (recorded here instead of saved).
+	p.eval(`window.blobs = []; const made = URL.createObjectURL; URL.createObjectURL = (b) => { window.blobs.push({size: b.size, type: b.type}); return made(b); }; true`, nil)
+	p.click("#compare-xlsx")
+	p.waitJS(`window.blobs.length > 0`, "the comparison workbook")
+	var blobs []struct {
+		Size int    `json:"size"`
+		Type string `json:"type"`
+	}
+	p.eval(`window.blobs`, &blobs)
+	if len(blobs) != 1 || blobs[0].Type != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" || blobs[0].Size < 2000 {
+		t.Errorf("the comparison's download: %+v", blobs)
+	}
 
 	// Edit res_enrol with a mistake: the error is shown at its column, as the API's check says.
 	original := item.Formula

@@ -60,7 +60,8 @@ export function problemText(e: unknown): string {
  * hands it to the browser as a download.
  */
 export async function download(path: string, fallbackName: string): Promise<void> {
-  const r = await fetch(path, { headers: { Authorization: "Bearer " + (token() ?? "") } });
+  // A workbook's labels follow the console's language, as the API's answers do.
+  const r = await fetch(path, { headers: { Authorization: "Bearer " + (token() ?? ""), "Accept-Language": lang.get() === "en" ? "en" : "zh-CN" } });
   if (!r.ok) throw await r.json().catch(() => r.statusText);
   const cd = r.headers.get("Content-Disposition") ?? "";
   const m = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(cd);

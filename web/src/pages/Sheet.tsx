@@ -3,7 +3,7 @@
 // a cell explains it.
 import type { CellClassParams, ColDef, ColGroupDef, GridApi, ITooltipParams, ValueGetterParams } from "ag-grid-community";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { api, problemText, type Column, type Sheet, type UnitResult } from "../api/client";
+import { api, download, problemText, type Column, type Sheet, type UnitResult } from "../api/client";
 import { lang, t } from "../i18n";
 import { useSignal } from "../signal";
 import { me } from "../session";
@@ -119,6 +119,11 @@ export function SheetPage({ code, query }: { code: string; query: URLSearchParam
         )}
         <input id="search" type="search" placeholder={t("search")} value={search} onInput={(e) => setSearch(e.currentTarget.value)} />
         {rows && <span class="count">{rows.length} {t("units")}</span>}
+        {mode === "compare" && me.get()?.role !== "unit" && (
+          <button id="compare-xlsx" class="link" onClick={() => download(`/api/v1/schemes/${code}/results/compare?a=self&b=final&format=xlsx`, `${code}-compare-self-final.xlsx`).catch((e) => setErr(problemText(e)))}>
+            {t("compareXlsx")}
+          </button>
+        )}
       </div>
       {(base?.warnings ?? []).length > 0 && (
         <details class="warnings">
