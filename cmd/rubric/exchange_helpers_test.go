@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
-
 )
 
 // rugao is the seed scheme the exchange subcommands are tried on; shizhuang is its unit
