@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/rubric-dev/rubric/formulas"
+	"github.com/rubric-dev/rubric/i18n"
 )
 
 // benchScheme is a small scheme of the usual shape: a category of two leaves, a rank item, a
@@ -117,7 +118,7 @@ func BenchmarkReadValues(b *testing.B) {
 		if err := WriteTemplateXLSX(&xlsx, s, units, values, Meta{}); err != nil {
 			b.Fatal(err)
 		}
-		if err := WriteTemplateCSV(&csv, s, units, values); err != nil {
+		if err := WriteTemplateCSV(&csv, s, units, values, i18n.ZH); err != nil {
 			b.Fatal(err)
 		}
 		for _, file := range []struct {

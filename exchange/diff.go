@@ -12,67 +12,91 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/rubric-dev/rubric/i18n"
 	"github.com/rubric-dev/rubric/schema"
 )
 
-// Sheets of a diff workbook.
+// Sheets of a diff workbook, in Chinese and (in English) with the suffix EN.
 const (
-	SheetDiffUnits    = "变化"
-	SheetDiffValues   = "数据变化"
-	SheetDiffFormulas = "规则变化"
+	SheetDiffUnits      = "变化"
+	SheetDiffValues     = "数据变化"
+	SheetDiffFormulas   = "规则变化"
+	SheetDiffUnitsEN    = "Units"
+	SheetDiffValuesEN   = "Values"
+	SheetDiffFormulasEN = "Rules"
 )
 
-// diffTables are the three tables of a diff, as rows of cells: the units that moved (largest
-// change first), the values that changed and the changes of the rules.
-func diffTables(d *schema.Diff) (units, values, rules [][]any) {
-	units = [][]any{{"单位代码", "单位名称", "组别", "原总分", "新总分", "变化", "原等次", "新等次", "原排名", "新排名", "原组内排名", "新组内排名", "变化明细"}}
+// diffSheets are the names of a diff workbook's sheets in l.
+func diffSheets(l i18n.Lang) (units, values, rules string) {
+	if l == i18n.EN {
+		return SheetDiffUnitsEN, SheetDiffValuesEN, SheetDiffFormulasEN
+	}
+	return SheetDiffUnits, SheetDiffValues, SheetDiffFormulas
+}
+
+// trAll is every text of texts in l.
+func trAll(l i18n.Lang, texts ...string) []any {
+	out := make([]any, len(texts))
+	for i, t := range texts {
+		out[i] = tr(l, t)
+	}
+	return out
+}
+
+// diffTables are the three tables of a diff, as rows of cells, headed in l: the units that
+// moved (largest change first), the values that changed and the changes of the rules.
+func diffTables(d *schema.Diff, l i18n.Lang) (units, values, rules [][]any) {
+	units = [][]any{trAll(l, "Unit code", "Unit name", "Group", "Old total", "New total", "Change", "Old grade", "New grade",
+		"Old rank", "New rank", "Old rank in group", "New rank in group", "What changed")}
 	for _, u := range d.Units {
 		var cells []string
 		for _, c := range u.Cells {
-			cells = append(cells, fmt.Sprintf("%s: %s → %s", c.Title, diffText(c.Old), diffText(c.New)))
+			cells = append(cells, fmt.Sprintf("%s: %s → %s", c.Title, diffText(l, c.Old), diffText(l, c.New)))
 		}
 		units = append(units, []any{u.Unit, u.Name, u.Group, ptrCell(u.OldTotal), ptrCell(u.NewTotal), ptrCell(u.Delta),
 			ptrCell(u.OldGrade), ptrCell(u.NewGrade), ptrCell(u.OldRank), ptrCell(u.NewRank), ptrCell(u.OldGroupRank),
 			ptrCell(u.NewGroupRank), strings.Join(cells, "; ")})
 	}
-	values = [][]any{{"单位代码", "指标", "原值", "新值", "原说明", "新说明", "修改人", "原因", "时间"}}
+	values = [][]any{trAll(l, "Unit code", "Metric", "Old value", "New value", "Old note", "New note", "Changed by", "Reason", "Time")}
 	for _, v := range d.Values {
 		values = append(values, []any{v.Unit, v.Metric, v.Old, v.New, v.OldNote, v.NewNote, v.Who, v.Reason, timeText(v.At)})
 	}
-	rules = [][]any{{"类型", "对象", "操作", "修订", "原", "新", "修改人", "原因", "时间"}}
+	rules = [][]any{trAll(l, "Kind", "Target", "Action", "Revision", "Old", "New", "Changed by", "Reason", "Time")}
 	for _, f := range d.Formulas {
 		rules = append(rules, []any{f.Kind, f.Target, f.Action, f.Revision, jsonText(f.Old), jsonText(f.New), f.Who, f.Reason, timeText(f.At)})
 	}
 	return units, values, rules
 }
 
-// diffTitle names the two sides of a diff: 第1次公布 → 当前.
-func diffTitle(d *schema.Diff) string {
+// diffTitle names the two sides of a diff in l: 第1次公布 → 当前(final).
+func diffTitle(d *schema.Diff, l i18n.Lang) string {
 	name := func(s schema.DiffSide) string {
 		if s.Publication == 0 {
-			return "当前(" + s.Layer + ")"
+			return tr(l, "current (%s)", s.Layer)
 		}
-		return fmt.Sprintf("第%d次公布", s.Publication)
+		return tr(l, "publication %d", s.Publication)
 	}
 	return name(d.From) + " → " + name(d.To)
 }
 
 // WriteDiffCSV writes a diff as CSV (UTF-8 with a BOM, CRLF): a title row naming the two
-// sides, the table of units that moved, then, each after an empty row, the values that
-// changed and the changes of the rules, each table with its own header.
-func WriteDiffCSV(w io.Writer, d *schema.Diff) error {
+// sides, the table of units that moved, then, each after a row naming it, the values that
+// changed and the changes of the rules, each table with its own header. The fixed texts are
+// in l.
+func WriteDiffCSV(w io.Writer, d *schema.Diff, l i18n.Lang) error {
 	if _, err := io.WriteString(w, bom); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
-	units, values, rules := diffTables(d)
-	if err := cw.Write([]string{d.Scheme, diffTitle(d)}); err != nil {
+	units, values, rules := diffTables(d, l)
+	if err := cw.Write([]string{d.Scheme, diffTitle(d, l)}); err != nil {
 		return err
 	}
+	_, valuesName, rulesName := diffSheets(l)
 	for i, table := range [][][]any{units, values, rules} {
 		if i > 0 {
-			if err := cw.Write([]string{[]string{"", SheetDiffValues, SheetDiffFormulas}[i]}); err != nil {
+			if err := cw.Write([]string{[]string{"", valuesName, rulesName}[i]}); err != nil {
 				return err
 			}
 		}
@@ -95,11 +119,13 @@ func WriteDiffCSV(w io.Writer, d *schema.Diff) error {
 }
 
 // WriteDiffXLSX writes a diff as a workbook of three sheets: 变化 (the units that moved),
-// 数据变化 (the values) and 规则变化 (the rules), each with a bold, frozen header.
-func WriteDiffXLSX(w io.Writer, d *schema.Diff) error {
+// 数据变化 (the values) and 规则变化 (the rules), each with a bold, frozen header; in English
+// (l) Units, Values and Rules.
+func WriteDiffXLSX(w io.Writer, d *schema.Diff, l i18n.Lang) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	units, values, rules := diffTables(d)
+	units, values, rules := diffTables(d, l)
+	unitsName, valuesName, rulesName := diffSheets(l)
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	if err != nil {
 		return fmt.Errorf("exchange: write diff workbook: %w", err)
@@ -107,7 +133,7 @@ func WriteDiffXLSX(w io.Writer, d *schema.Diff) error {
 	for i, t := range []struct {
 		name  string
 		table [][]any
-	}{{SheetDiffUnits, units}, {SheetDiffValues, values}, {SheetDiffFormulas, rules}} {
+	}{{unitsName, units}, {valuesName, values}, {rulesName, rules}} {
 		if i == 0 {
 			if err := f.SetSheetName("Sheet1", t.name); err != nil {
 				return fmt.Errorf("exchange: write diff workbook: %w", err)
@@ -132,7 +158,7 @@ func WriteDiffXLSX(w io.Writer, d *schema.Diff) error {
 			return fmt.Errorf("exchange: write diff workbook: %w", err)
 		}
 	}
-	if err := f.SetDocProps(&excelize.DocProperties{Title: d.Scheme + " " + diffTitle(d), Creator: "rubric", Keywords: d.Scheme}); err != nil {
+	if err := f.SetDocProps(&excelize.DocProperties{Title: d.Scheme + " " + diffTitle(d, l), Creator: "rubric", Keywords: d.Scheme}); err != nil {
 		return fmt.Errorf("exchange: write diff workbook: %w", err)
 	}
 	// The diff of two publications is as fixed as they are: the same bytes each time.
@@ -167,10 +193,10 @@ func ptrCell[T any](p *T) any {
 	return *p
 }
 
-// diffText writes a cell value in the details column: null as 空.
-func diffText(v any) string {
+// diffText writes a cell value in the details column: null as 空 (empty).
+func diffText(l i18n.Lang, v any) string {
 	if v == nil {
-		return "空"
+		return tr(l, "empty")
 	}
 	if s, ok := v.(string); ok {
 		return s

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/rubric-dev/rubric/i18n"
 	"github.com/rubric-dev/rubric/schema"
 )
 
@@ -15,7 +16,7 @@ import (
 func FuzzReadValues(f *testing.F) {
 	fx := mustMini(f)
 	var tpl bytes.Buffer
-	if err := WriteTemplateCSV(&tpl, fx.scheme, fx.units, existing); err != nil {
+	if err := WriteTemplateCSV(&tpl, fx.scheme, fx.units, existing, i18n.ZH); err != nil {
 		f.Fatal(err)
 	}
 	for _, seed := range [][]byte{

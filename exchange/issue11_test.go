@@ -21,6 +21,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/rubric-dev/rubric/formulas"
+	"github.com/rubric-dev/rubric/i18n"
 )
 
 // TestIssue11HugeIntegers: 2^53 + 1 is refused as written, in CSV and in XLSX (where the cell
@@ -128,7 +129,7 @@ func TestIssue11HeaderInjection(t *testing.T) {
 	})
 	t.Run("OKTemplateCSV", func(t *testing.T) {
 		var b bytes.Buffer
-		if err := WriteTemplateCSV(&b, fx.scheme, fx.units, map[string]map[string]any{"a": {"target": 7.0}}); err != nil {
+		if err := WriteTemplateCSV(&b, fx.scheme, fx.units, map[string]map[string]any{"a": {"target": 7.0}}, i18n.ZH); err != nil {
 			t.Fatal(err)
 		}
 		checkCSVGuarded(t, b.Bytes())

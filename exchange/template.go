@@ -11,14 +11,26 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/rubric-dev/rubric/formulas"
+	"github.com/rubric-dev/rubric/i18n"
 	"github.com/rubric-dev/rubric/schema"
 )
 
-// Sheets of a fill-in template.
+// Sheets of a fill-in template, in Chinese and (Meta.Lang i18n.EN) in English. ReadValues
+// reads the values sheet of either first.
 const (
-	SheetTemplate = "填报"
-	SheetNotes    = "说明"
+	SheetTemplate   = "填报"
+	SheetNotes      = "说明"
+	SheetTemplateEN = "Values"
+	SheetNotesEN    = "Notes"
 )
+
+// templateSheets are the names of a template's values and notes sheets in l.
+func templateSheets(l i18n.Lang) (values, notes string) {
+	if l == i18n.EN {
+		return SheetTemplateEN, SheetNotesEN
+	}
+	return SheetTemplate, SheetNotes
+}
 
 // Rows of the template sheet: a title, the titles of the columns, their codes (hidden), then
 // one row per unit.
@@ -29,7 +41,8 @@ const (
 	templateFirstRow = 4
 )
 
-// The header cells of the unit columns of a template, as titles and as codes.
+// The header cells of the unit columns of a template, as titles (in Chinese; tr gives them
+// in English) and as codes.
 const (
 	unitCodeTitle = "单位代码"
 	unitNameTitle = "单位名称"
@@ -37,7 +50,16 @@ const (
 	unitNameCode  = "name"
 )
 
-// Yes and no as a template writes them; ReadValues accepts these, true/false and 1/0.
+// unitTitles are the titles of the unit columns in l.
+func unitTitles(l i18n.Lang) (code, name string) {
+	if l == i18n.EN {
+		return fixedTitles[fieldUnit], fixedTitles[fieldName]
+	}
+	return unitCodeTitle, unitNameTitle
+}
+
+// Yes and no as a Chinese template writes them (an English one writes yes/no); ReadValues
+// accepts both, true/false and 1/0.
 const (
 	yes = "是"
 	no  = "否"
@@ -54,7 +76,9 @@ const unbounded = 999999999999999
 // typed: whole numbers or decimals within the metric's min and max, 是/否 from a list for a
 // boolean. The 说明 sheet explains how to fill it and lists every metric's code, title, type,
 // unit, range, default and description. values maps unit code → metric code → value
-// (float64 or another number, bool, string, or a schema.Value or schema.Entry).
+// (float64 or another number, bool, string, or a schema.Value or schema.Entry). The fixed
+// texts (sheet names, notes, column titles of the units, validation messages) are in
+// meta.Lang: Chinese by default; the scheme's titles stay as the scheme writes them.
 func WriteTemplateXLSX(w io.Writer, s *formulas.Scheme, units []formulas.Unit, values map[string]map[string]any, meta Meta) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -68,18 +92,21 @@ func WriteTemplateXLSX(w io.Writer, s *formulas.Scheme, units []formulas.Unit, v
 }
 
 func writeTemplate(f *excelize.File, s *formulas.Scheme, units []formulas.Unit, values map[string]map[string]any, meta Meta) error {
-	if err := f.SetSheetName("Sheet1", SheetTemplate); err != nil {
+	l := meta.Lang
+	valuesSheet, notesSheet := templateSheets(l)
+	if err := f.SetSheetName("Sheet1", valuesSheet); err != nil {
 		return err
 	}
-	if _, err := f.NewSheet(SheetNotes); err != nil {
+	if _, err := f.NewSheet(notesSheet); err != nil {
 		return err
 	}
 	st := newStyles(f)
 	ncols := 2 + len(s.Metrics)
 	last, _ := excelize.ColumnNumberToName(ncols)
+	codeTitle, nameTitle := unitTitles(l)
 
 	// Widths: codes and names from the roster, metrics from their headers.
-	widths := []float64{colWidth(max(displayWidth(unitCodeTitle), 8)), colWidth(displayWidth(unitNameTitle))}
+	widths := []float64{colWidth(max(displayWidth(codeTitle), 8)), colWidth(displayWidth(nameTitle))}
 	for _, u := range units {
 		widths[0] = max(widths[0], colWidth(displayWidth(u.Code)))
 		widths[1] = max(widths[1], colWidth(displayWidth(u.Name)))
@@ -92,7 +119,7 @@ func writeTemplate(f *excelize.File, s *formulas.Scheme, units []formulas.Unit, 
 		headLines = max(headLines, lines(displayWidth(heads[i]), widths[2+i]))
 	}
 
-	sw, err := f.NewStreamWriter(SheetTemplate)
+	sw, err := f.NewStreamWriter(valuesSheet)
 	if err != nil {
 		return err
 	}
@@ -119,7 +146,7 @@ func writeTemplate(f *excelize.File, s *formulas.Scheme, units []formulas.Unit, 
 	if title == "" {
 		title = s.Title
 	}
-	title = fmt.Sprintf("%s — %s数据填报（修订 %d）", title, layerTitle(meta.Layer), meta.Revision)
+	title = tr(l, "%s — %s data entry (revision %d)", title, layerName(l, meta.Layer), meta.Revision)
 	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: bold, Value: title}}, excelize.RowOpts{Height: 24}); err != nil {
 		return err
 	}
@@ -128,7 +155,7 @@ func writeTemplate(f *excelize.File, s *formulas.Scheme, units []formulas.Unit, 
 			return err
 		}
 	}
-	head := []any{excelize.Cell{StyleID: hs, Value: unitCodeTitle}, excelize.Cell{StyleID: hs, Value: unitNameTitle}}
+	head := []any{excelize.Cell{StyleID: hs, Value: codeTitle}, excelize.Cell{StyleID: hs, Value: nameTitle}}
 	codes := []any{excelize.Cell{StyleID: locked, Value: unitCodeCode}, excelize.Cell{StyleID: locked, Value: unitNameCode}}
 	for i, m := range s.Metrics {
 		head = append(head, excelize.Cell{StyleID: hs, Value: heads[i]})
@@ -159,7 +186,7 @@ func writeTemplate(f *excelize.File, s *formulas.Scheme, units []formulas.Unit, 
 		row[0] = excelize.Cell{StyleID: locked, Value: u.Code}
 		row[1] = excelize.Cell{StyleID: locked, Value: u.Name}
 		for i, m := range s.Metrics {
-			row[2+i] = excelize.Cell{StyleID: inputs[i], Value: templateValue(&m, values[u.Code][m.Code])}
+			row[2+i] = excelize.Cell{StyleID: inputs[i], Value: templateValue(l, values[u.Code][m.Code])}
 		}
 		if err := sw.SetRow("A"+strconv.Itoa(templateFirstRow+r), row); err != nil {
 			return err
@@ -169,18 +196,18 @@ func writeTemplate(f *excelize.File, s *formulas.Scheme, units []formulas.Unit, 
 		lastRow := strconv.Itoa(templateFirstRow + len(units) - 1)
 		for i, m := range s.Metrics {
 			col, _ := excelize.ColumnNumberToName(3 + i)
-			dv, err := validation(&m)
+			dv, err := validation(l, &m)
 			if err != nil {
 				return err
 			}
 			dv.Sqref = col + strconv.Itoa(templateFirstRow) + ":" + col + lastRow
-			if err := f.AddDataValidation(SheetTemplate, dv); err != nil {
+			if err := f.AddDataValidation(valuesSheet, dv); err != nil {
 				return err
 			}
 		}
 	}
 	// No password: the protection keeps clerks from changing codes by accident.
-	if err := f.ProtectSheet(SheetTemplate, &excelize.SheetProtectionOptions{
+	if err := f.ProtectSheet(valuesSheet, &excelize.SheetProtectionOptions{
 		SelectLockedCells: true, SelectUnlockedCells: true, FormatColumns: true, FormatRows: true,
 	}); err != nil {
 		return err
@@ -188,39 +215,33 @@ func writeTemplate(f *excelize.File, s *formulas.Scheme, units []formulas.Unit, 
 	if err := sw.Flush(); err != nil {
 		return err
 	}
-	if err := writeNotes(f, s, st); err != nil {
+	if err := writeNotes(f, notesSheet, s, st, l); err != nil {
 		return err
 	}
-	return setProps(f, s, meta, "数据填报模板")
+	return setProps(f, s, meta, tr(l, "Data entry template"))
 }
 
-// layerTitle names a layer of values in a template's title.
-func layerTitle(layer string) string {
-	if layer == schema.LayerSelf {
-		return "自评"
-	}
-	return "考核"
-}
-
-// validation is the data validation of a metric's column: its type and range.
-func validation(m *formulas.Metric) (*excelize.DataValidation, error) {
+// validation is the data validation of a metric's column: its type and range, its messages
+// in l.
+func validation(l i18n.Lang, m *formulas.Metric) (*excelize.DataValidation, error) {
 	dv := excelize.NewDataValidation(true)
 	rng := rangeText(m)
 	switch m.Type {
 	case formulas.TypeBoolean:
-		if err := dv.SetDropList([]string{yes, no}); err != nil {
+		y, n := yesNo(l, true), yesNo(l, false)
+		if err := dv.SetDropList([]string{y, n}); err != nil {
 			return nil, err
 		}
-		dv.SetError(excelize.DataValidationErrorStyleStop, "是/否", "请选择“是”或“否”。")
+		dv.SetError(excelize.DataValidationErrorStyleStop, y+"/"+n, tr(l, "Choose %s or %s.", y, n))
 	case formulas.TypeText:
 		dv.Type, dv.Operator = "textLength", "lessThanOrEqual"
 		dv.Formula1 = strconv.Itoa(schema.MaxTextLength)
-		dv.SetError(excelize.DataValidationErrorStyleStop, "文本过长", fmt.Sprintf("最多 %d 个字符。", schema.MaxTextLength))
+		dv.SetError(excelize.DataValidationErrorStyleStop, tr(l, "Text too long"), tr(l, "At most %d characters.", schema.MaxTextLength))
 	default:
 		dv.Type = "decimal"
-		what := "数值"
+		what := tr(l, "number")
 		if m.Type == formulas.TypeInteger {
-			dv.Type, what = "whole", "整数"
+			dv.Type, what = "whole", tr(l, "whole number")
 		}
 		switch {
 		case m.Min != nil && m.Max != nil:
@@ -232,15 +253,15 @@ func validation(m *formulas.Metric) (*excelize.DataValidation, error) {
 		default:
 			dv.Operator, dv.Formula1, dv.Formula2 = "between", strconv.Itoa(-unbounded), strconv.Itoa(unbounded)
 		}
-		msg := "请输入" + what
+		msg := tr(l, "Enter a %s.", what)
 		if rng != "" {
-			msg += "，范围 " + rng
+			msg = tr(l, "Enter a %s in %s.", what, rng)
 		}
-		dv.SetError(excelize.DataValidationErrorStyleStop, what, msg+"。")
+		dv.SetError(excelize.DataValidationErrorStyleStop, what, msg)
 	}
 	prompt := m.Description
 	if rng != "" {
-		prompt = strings.TrimSpace(prompt + " 范围 " + rng)
+		prompt = strings.TrimSpace(prompt + " " + tr(l, "range %s", rng))
 	}
 	if prompt != "" {
 		dv.SetInput(truncate(m.Title, 32), truncate(prompt, 255))
@@ -269,26 +290,36 @@ func rangeText(m *formulas.Metric) string {
 	return ""
 }
 
-// typeTitles names metric types on the 说明 sheet.
-var typeTitles = map[string]string{
-	formulas.TypeNumber:  "数值 number",
-	formulas.TypeInteger: "整数 integer",
-	formulas.TypeBoolean: "是/否 boolean",
-	formulas.TypeText:    "文本 text",
+// typeTitle names a metric type on the notes sheet: in Chinese with the type's code beside
+// (数值 number), so that a clerk can match it to the scheme; in English the code.
+func typeTitle(l i18n.Lang, typ string) string {
+	if l == i18n.EN {
+		return typ
+	}
+	return map[string]string{
+		formulas.TypeNumber:  "数值 number",
+		formulas.TypeInteger: "整数 integer",
+		formulas.TypeBoolean: "是/否 boolean",
+		formulas.TypeText:    "文本 text",
+	}[typ]
 }
 
-// notes are the instructions at the top of the 说明 sheet.
-var notes = []string{
-	"填写说明",
-	"1. 在“填报”表中每个单位一行、每项指标一列填写数据；单位代码和名称不可修改。",
-	"2. 留空表示不填报该项，不会删除已有数据。",
-	"3. 数值、整数须在下表所列范围内；是/否项填写“是”或“否”。",
-	"4. 可另存为 CSV（UTF-8 或 GBK 均可）导入；有任何错误时整个文件不导入，并列出每个错误的行、列。",
+// notes are the instructions at the top of the notes sheet, in l.
+func notes(l i18n.Lang) []string {
+	values, _ := templateSheets(l)
+	y, n := yesNo(l, true), yesNo(l, false)
+	return []string{
+		tr(l, "How to fill in"),
+		tr(l, "1. On the sheet %s, each unit has a row and each metric a column; the unit codes and names cannot be changed.", values),
+		tr(l, "2. An empty cell means the metric is not reported; it deletes nothing already entered."),
+		tr(l, "3. Numbers and whole numbers must be within the range listed below; yes/no items take %s or %s.", y, n),
+		tr(l, "4. The sheet may also be saved as CSV (UTF-8 or GBK) and imported; a file with any error is not imported at all, and every error is listed with its row and column."),
+	}
 }
 
-// writeNotes writes the 说明 sheet of a template.
-func writeNotes(f *excelize.File, s *formulas.Scheme, st *styles) error {
-	sw, err := f.NewStreamWriter(SheetNotes)
+// writeNotes writes the notes sheet of a template, in l.
+func writeNotes(f *excelize.File, sheet string, s *formulas.Scheme, st *styles, l i18n.Lang) error {
+	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return err
 	}
@@ -308,7 +339,7 @@ func writeNotes(f *excelize.File, s *formulas.Scheme, st *styles) error {
 		return err
 	}
 	n := 0
-	for i, line := range notes {
+	for i, line := range notes(l) {
 		n++
 		var cell any = line
 		if i == 0 {
@@ -320,8 +351,8 @@ func writeNotes(f *excelize.File, s *formulas.Scheme, st *styles) error {
 	}
 	n += 2
 	head := []any{}
-	for _, t := range []string{"代码", "名称", "类型", "单位", "范围", "默认值", "说明"} {
-		head = append(head, excelize.Cell{StyleID: hs, Value: t})
+	for _, t := range []string{"Code", "Title", "Type", "Unit", "Range", "Default", "Description"} {
+		head = append(head, excelize.Cell{StyleID: hs, Value: tr(l, t)})
 	}
 	if err := sw.SetRow("A"+strconv.Itoa(n), head); err != nil {
 		return err
@@ -330,9 +361,9 @@ func writeNotes(f *excelize.File, s *formulas.Scheme, st *styles) error {
 		n++
 		rng := rangeText(&m)
 		if m.Type == formulas.TypeBoolean {
-			rng = yes + " / " + no
+			rng = yesNo(l, true) + " / " + yesNo(l, false)
 		}
-		row := []any{m.Code, m.Title, typeTitles[m.Type], m.Unit, rng, csvValue(&m, m.Default),
+		row := []any{m.Code, m.Title, typeTitle(l, m.Type), m.Unit, rng, csvValue(l, &m, m.Default),
 			excelize.Cell{StyleID: wrap, Value: m.Description}}
 		if err := sw.SetRow("A"+strconv.Itoa(n), row); err != nil {
 			return err
@@ -342,17 +373,14 @@ func writeNotes(f *excelize.File, s *formulas.Scheme, st *styles) error {
 }
 
 // templateValue is the cell of an existing value in an XLSX template: a number as a number,
-// a boolean as 是/否, text as text.
-func templateValue(m *formulas.Metric, v any) any {
+// a boolean as 是/否 (yes/no in English), text as text.
+func templateValue(l i18n.Lang, v any) any {
 	v = plainValue(v)
 	switch x := v.(type) {
 	case nil:
 		return nil
 	case bool:
-		if x {
-			return yes
-		}
-		return no
+		return yesNo(l, x)
 	case string:
 		return x
 	}
@@ -363,9 +391,9 @@ func templateValue(m *formulas.Metric, v any) any {
 }
 
 // csvValue is an existing value as the text of a CSV template: numbers exactly, booleans as
-// 是/否, text guarded against formulas.
-func csvValue(m *formulas.Metric, v any) string {
-	switch x := templateValue(m, v).(type) {
+// 是/否 (yes/no), text guarded against formulas.
+func csvValue(l i18n.Lang, m *formulas.Metric, v any) string {
+	switch x := templateValue(l, v).(type) {
 	case nil:
 		return ""
 	case float64:
@@ -404,13 +432,15 @@ func plainValue(v any) any {
 // with each metric's title and unit, a second header row with the codes (unit, name, the
 // metric codes), then one row per unit with its code, name and existing values (numbers
 // exactly, booleans as 是/否). ReadValues reads it back, saved by Excel or WPS as UTF-8 or GBK.
-func WriteTemplateCSV(w io.Writer, s *formulas.Scheme, units []formulas.Unit, values map[string]map[string]any) error {
+// The titles of the unit columns, and booleans, are in l (单位代码, Unit code; 是, yes).
+func WriteTemplateCSV(w io.Writer, s *formulas.Scheme, units []formulas.Unit, values map[string]map[string]any, l i18n.Lang) error {
 	if _, err := io.WriteString(w, bom); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
-	head := []string{unitCodeTitle, unitNameTitle}
+	codeTitle, nameTitle := unitTitles(l)
+	head := []string{codeTitle, nameTitle}
 	codes := []string{unitCodeCode, unitNameCode}
 	for _, m := range s.Metrics {
 		head = append(head, safeText(withSuffix(m.Title, m.Unit)))
@@ -426,7 +456,7 @@ func WriteTemplateCSV(w io.Writer, s *formulas.Scheme, units []formulas.Unit, va
 	for _, u := range units {
 		record[0], record[1] = u.Code, safeText(u.Name)
 		for i := range s.Metrics {
-			record[2+i] = csvValue(&s.Metrics[i], values[u.Code][s.Metrics[i].Code])
+			record[2+i] = csvValue(l, &s.Metrics[i], values[u.Code][s.Metrics[i].Code])
 		}
 		if err := cw.Write(record); err != nil {
 			return err

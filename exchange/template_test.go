@@ -9,6 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/rubric-dev/rubric/i18n"
 	"github.com/rubric-dev/rubric/schema"
 )
 
@@ -111,10 +112,10 @@ func TestWriteTemplateXLSXNotes(t *testing.T) {
 		{"coverage", "覆盖率", "数值 number", "%", "0 ~ 100", "", "宣传覆盖率"},
 		{"remark", "情况说明", "文本 text"},
 	}
-	if rows[0][0] != "填写说明" || len(rows) != len(notes)+1+len(want) {
+	if rows[0][0] != "填写说明" || len(rows) != len(notes(i18n.ZH))+1+len(want) {
 		t.Fatalf("notes sheet: %q", rows)
 	}
-	if got := rows[len(notes)+1:]; !reflect.DeepEqual(got, want) {
+	if got := rows[len(notes(i18n.ZH))+1:]; !reflect.DeepEqual(got, want) {
 		t.Errorf("metrics on the notes sheet:\n got %q\nwant %q", got, want)
 	}
 }
@@ -162,7 +163,7 @@ func TestTemplateXLSXRoundTrip(t *testing.T) {
 func TestWriteTemplateCSV(t *testing.T) {
 	fx := mustMini(t)
 	var b bytes.Buffer
-	if err := WriteTemplateCSV(&b, fx.scheme, fx.units, existing); err != nil {
+	if err := WriteTemplateCSV(&b, fx.scheme, fx.units, existing, i18n.ZH); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "template.golden.csv", b.Bytes())
@@ -184,7 +185,7 @@ func TestWriteTemplateCSV(t *testing.T) {
 func TestTemplateCSVRoundTrip(t *testing.T) {
 	fx := mustMini(t)
 	var b bytes.Buffer
-	if err := WriteTemplateCSV(&b, fx.scheme, fx.units, nil); err != nil {
+	if err := WriteTemplateCSV(&b, fx.scheme, fx.units, nil, i18n.ZH); err != nil {
 		t.Fatal(err)
 	}
 	records := readCSVRecords(t, b.Bytes())

@@ -56,8 +56,8 @@ func set(words ...string) map[string]bool {
 // The format is told by the content, not by filename or contentType (which only sharpen
 // messages): an XLSX workbook is a zip archive; anything else is read as CSV — UTF-8 with or
 // without a BOM, UTF-16 with a BOM, or else GBK/GB18030 (what Excel and WPS save in China),
-// separated by commas, tabs or semicolons. In a workbook, the 填报 sheet is read if there is
-// one, else the first sheet with a header row.
+// separated by commas, tabs or semicolons. In a workbook, the 填报 (or English Values) sheet
+// is read if there is one, else the first sheet with a header row.
 //
 // The header row is the first row with a unit column — 单位代码 (or unit, code, …) or
 // 单位名称 (or name, …) — and another; rows before it (a title) are skipped, and a row of codes
@@ -65,7 +65,7 @@ func set(words ...string) map[string]bool {
 // to metrics by code, then by title, with or without the "(unit)" suffix; 组别 and 序号
 // columns are ignored. Units are matched by code, or by name where a row has no code. Blank
 // rows and blank columns are ignored. Numbers may have thousands separators, full-width
-// digits, and a "%" when the metric's unit is %; booleans are 是/否, true/false or 1/0.
+// digits, and a "%" when the metric's unit is %; booleans are 是/否, yes/no, true/false or 1/0.
 //
 // All or nothing: if anything is wrong the result is nil and the error an *ImportError
 // (wrapping a schema.Error of kind Invalid) listing every problem (up to MaxProblems) with its
@@ -599,12 +599,12 @@ func parseValue(m *formulas.Metric, text string) (any, i18n.Message) {
 		}
 	case formulas.TypeBoolean:
 		switch strings.ToLower(strings.TrimSpace(width.Narrow.String(text))) {
-		case yes, "true", "1":
+		case yes, "yes", "true", "1":
 			v = true
-		case no, "false", "0":
+		case no, "no", "false", "0":
 			v = false
 		default:
-			return nil, i18n.M("expected %s or %s (or true/false, 1/0), got %q", yes, no, text)
+			return nil, i18n.M("expected %s or %s (or yes/no, true/false, 1/0), got %q", yes, no, text)
 		}
 	default:
 		text = unguard(text) // the apostrophe safeText put before a formula character

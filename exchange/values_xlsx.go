@@ -11,7 +11,7 @@ import (
 	"github.com/rubric-dev/rubric/schema"
 )
 
-// readXLSX reads the values of an XLSX workbook: from the 填报 sheet if it has one, else from
+// readXLSX reads the values of an XLSX workbook: from the 填报 (or Values) sheet if it has one, else from
 // the first sheet with a header row. Only the cells the file holds are read (see workbook),
 // and ctx stops the reading.
 func readXLSX(ctx context.Context, data []byte, s *formulas.Scheme, units []formulas.Unit) (map[string]map[string]any, error) {
@@ -38,8 +38,11 @@ func readXLSXWork(ctx context.Context, data []byte, s *formulas.Scheme, units []
 		return nil, 0, fileProblem("xlsx", "not a readable XLSX workbook: "+err.Error())
 	}
 	sheets := wb.sheets
-	if i := slices.Index(sheets, SheetTemplate); i > 0 {
-		sheets = append([]string{SheetTemplate}, slices.Delete(slices.Clone(sheets), i, i+1)...)
+	// A template's values sheet first, in either language (填报, Values).
+	for _, name := range []string{SheetTemplateEN, SheetTemplate} {
+		if i := slices.Index(sheets, name); i > 0 {
+			sheets = append([]string{name}, slices.Delete(slices.Clone(sheets), i, i+1)...)
+		}
 	}
 	work := 0
 	for _, sheet := range sheets {

@@ -29,7 +29,7 @@ var zh = map[string]string{
 	"unit %q appears twice: first in row %d":                                                   "单位 %q 重复出现：首次在第 %d 行",
 	"expected a whole number, got %q":                                                          "应为整数，实际为 %q",
 	"expected a number, got %q":                                                                "应为数字，实际为 %q",
-	"expected %s or %s (or true/false, 1/0), got %q":                                           "应为%s或%s（或 true/false、1/0），实际为 %q",
+	"expected %s or %s (or yes/no, true/false, 1/0), got %q":                                   "应为%s或%s（或 yes/no、true/false、1/0），实际为 %q",
 	"and 1 more problem":                                                                       "另有 1 个问题",
 	"and %d more problems":                                                                     "另有 %d 个问题",
 	"%s is above the maximum %s":                                                               "%s 超过上限 %s",

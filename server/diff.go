@@ -38,11 +38,11 @@ func (a *api) getDiff(c *fiber.Ctx) error {
 	case "csv":
 		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 		c.Set(fiber.HeaderContentDisposition, name+`csv"`)
-		return exchange.WriteDiffCSV(c.Response().BodyWriter(), d)
+		return exchange.WriteDiffCSV(c.Response().BodyWriter(), d, langOf(c))
 	case "xlsx":
 		c.Set(fiber.HeaderContentType, xlsxContentType)
 		c.Set(fiber.HeaderContentDisposition, name+`xlsx"`)
-		return exchange.WriteDiffXLSX(c.Response().BodyWriter(), d)
+		return exchange.WriteDiffXLSX(c.Response().BodyWriter(), d, langOf(c))
 	}
 	data, err := marshalJSON(d)
 	if err != nil {

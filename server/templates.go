@@ -11,19 +11,20 @@ import (
 
 	"github.com/rubric-dev/rubric/exchange"
 	"github.com/rubric-dev/rubric/formulas"
+	"github.com/rubric-dev/rubric/i18n"
 	"github.com/rubric-dev/rubric/schema"
 )
 
 // WriteTemplate writes the fill-in template of one layer of a scheme to w, as format (xlsx or
 // csv; see exchange.WriteTemplateXLSX and WriteTemplateCSV): one row per unit of the roster,
 // one column per metric, with the layer's stored values filled in. now is the time written
-// into the workbook's properties.
-func WriteTemplate(ctx context.Context, store *schema.Store, w io.Writer, code, layer, format string, now time.Time) error {
-	return writeTemplate(ctx, store, w, code, layer, format, "", now)
+// into the workbook's properties; l is the language of its fixed texts.
+func WriteTemplate(ctx context.Context, store *schema.Store, w io.Writer, code, layer, format string, now time.Time, l i18n.Lang) error {
+	return writeTemplate(ctx, store, w, code, layer, format, "", now, l)
 }
 
 // writeTemplate is WriteTemplate with the row of unit only, if only is not "".
-func writeTemplate(ctx context.Context, store *schema.Store, w io.Writer, code, layer, format, only string, now time.Time) error {
+func writeTemplate(ctx context.Context, store *schema.Store, w io.Writer, code, layer, format, only string, now time.Time, l i18n.Lang) error {
 	if layer == "" {
 		layer = schema.LayerFinal
 	}
@@ -42,9 +43,9 @@ func writeTemplate(ctx context.Context, store *schema.Store, w io.Writer, code, 
 	}
 	switch format {
 	case "csv":
-		err = exchange.WriteTemplateCSV(w, scheme, units, values)
+		err = exchange.WriteTemplateCSV(w, scheme, units, values, l)
 	case "xlsx":
-		err = exchange.WriteTemplateXLSX(w, scheme, units, values, exchange.Meta{Revision: rev, Generated: now, Layer: layer})
+		err = exchange.WriteTemplateXLSX(w, scheme, units, values, exchange.Meta{Revision: rev, Generated: now, Layer: layer, Lang: l})
 	default:
 		return schema.Errorf(schema.Invalid, "format", "format %q: use xlsx or csv", format)
 	}
@@ -68,7 +69,7 @@ func (a *api) getTemplate(c *fiber.Ctx) error {
 	// the headers of a file.
 	var buf bytes.Buffer
 	only, _ := ownUnit(c)
-	if err := writeTemplate(c.UserContext(), a.store, &buf, code, layer, format, only, a.now()); err != nil {
+	if err := writeTemplate(c.UserContext(), a.store, &buf, code, layer, format, only, a.now(), langOf(c)); err != nil {
 		return err
 	}
 	if format == "csv" {

@@ -57,19 +57,47 @@ func TestTemplate(t *testing.T) {
 	}
 }
 
-// TestTemplateRoundTrip imports the CSV and XLSX templates as they are downloaded: nothing
-// changes.
+// TestTemplateRoundTrip imports the CSV and XLSX templates as they are downloaded, in Chinese
+// and in English (Accept-Language: en): nothing changes. Rugao's template has yes/no metrics,
+// which the English one writes as yes/no.
 func TestTemplateRoundTrip(t *testing.T) {
 	e := newEnv(t)
-	for _, format := range []string{"csv", "xlsx"} {
-		for _, layer := range []string{"final", "self"} {
-			_, file := e.do(t, "GET", "/api/v1/schemes/rugao-2022-medical/template?format="+format+"&layer="+layer, "", "", nil)
-			resp, body := e.do(t, "POST", "/api/v1/schemes/rugao-2022-medical/values/import?dry_run=true&layer="+layer, string(file), "application/octet-stream", nil)
-			full := layer == "self" || bytes.Contains(body, []byte(`"units":14,`)) // the seed has no self-assessment
-			if resp.StatusCode != 200 || !bytes.Contains(body, []byte(`"changed":0,`)) || !full {
-				t.Errorf("%s %s: %d %s", format, layer, resp.StatusCode, body)
+	for _, lang := range []string{"zh-CN", "en"} {
+		header := map[string]string{"Accept-Language": lang}
+		for _, format := range []string{"csv", "xlsx"} {
+			for _, layer := range []string{"final", "self"} {
+				_, file := e.do(t, "GET", "/api/v1/schemes/rugao-2022-medical/template?format="+format+"&layer="+layer, "", "", header)
+				resp, body := e.do(t, "POST", "/api/v1/schemes/rugao-2022-medical/values/import?dry_run=true&layer="+layer, string(file), "application/octet-stream", nil)
+				full := layer == "self" || bytes.Contains(body, []byte(`"units":14,`)) // the seed has no self-assessment
+				if resp.StatusCode != 200 || !bytes.Contains(body, []byte(`"changed":0,`)) || !full {
+					t.Errorf("%s %s %s: %d %s", lang, format, layer, resp.StatusCode, body)
+				}
 			}
 		}
+	}
+	_, file := e.do(t, "GET", "/api/v1/schemes/rugao-2022-medical/template", "", "", map[string]string{"Accept-Language": "en"})
+	f, err := excelize.OpenReader(bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := f.GetSheetList(); !equalStrings(got, []string{"Values", "Notes"}) {
+		t.Errorf("the English template's sheets: %q", got)
+	}
+	rows, err := f.GetRows("Values")
+	if err != nil {
+		t.Fatal(err)
+	}
+	yes := 0
+	for _, row := range rows[3:] {
+		for _, c := range row {
+			if c == "yes" {
+				yes++
+			}
+		}
+	}
+	if rows[1][0] != "Unit code" || yes == 0 {
+		t.Errorf("the English template: header %q, %d cells yes", rows[1], yes)
 	}
 }
 

@@ -48,9 +48,9 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	return writeOutput(*out, stdout, func(w io.Writer) error {
 		switch f {
 		case "csv":
-			return exchange.WriteDiffCSV(w, d)
+			return exchange.WriteDiffCSV(w, d, langOf(stdout))
 		case "xlsx":
-			return exchange.WriteDiffXLSX(w, d)
+			return exchange.WriteDiffXLSX(w, d, langOf(stdout))
 		case "json":
 			enc := json.NewEncoder(w)
 			enc.SetEscapeHTML(false)

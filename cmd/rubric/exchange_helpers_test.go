@@ -48,7 +48,8 @@ func fillTemplate(t *testing.T, data []byte, values map[string]map[string]any) [
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rows, err := f.GetRows("填报")
+	sheet := f.GetSheetName(0) // 填报 or Values: the template's values sheet comes first
+	rows, err := f.GetRows(sheet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +66,7 @@ func fillTemplate(t *testing.T, data []byte, values map[string]map[string]any) [
 			if err != nil || cols[metric] == 0 {
 				t.Fatalf("no column %q in the template", metric)
 			}
-			if err := f.SetCellValue("填报", ref, v); err != nil {
+			if err := f.SetCellValue(sheet, ref, v); err != nil {
 				t.Fatal(err)
 			}
 		}

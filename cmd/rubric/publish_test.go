@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -59,9 +60,17 @@ func TestPublishAndDiffCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rows, _ := f.GetRows("数据变化")
-	if len(rows) != 2 || rows[1][0] != "dingyan" || rows[1][2] != "630" || rows[1][3] != "700" || rows[1][7] != "复核更正" {
-		t.Errorf("数据变化 %q", rows)
+	// The command speaks English in these tests (RUBRIC_LANG=en): so does its workbook.
+	rows, _ := f.GetRows("Values")
+	if len(rows) != 2 || rows[0][1] != "Metric" || rows[1][0] != "dingyan" || rows[1][2] != "630" || rows[1][3] != "700" || rows[1][7] != "复核更正" {
+		t.Errorf("sheet Values %q", rows)
+	}
+	zh := filepath.Join(t.TempDir(), "diff-zh.csv")
+	if code, _, stderr := runCmd(t, "diff", rugao, "1", "live", "-db", db, "-lang", "zh-CN", "-o", zh); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if data, _ := os.ReadFile(zh); !strings.Contains(string(data), "第1次公布 → 当前(final)") || !strings.Contains(string(data), "\r\n数据变化\r\n单位代码,指标,原值,新值,") {
+		t.Errorf("the diff as CSV in Chinese:\n%s", data)
 	}
 	if code, _, _ := runCmd(t, "diff", rugao, "1", "-db", db); code != 2 {
 		t.Errorf("diff with one side: exit %d, want 2", code)

@@ -40,7 +40,7 @@ func runTemplate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	}
 	defer store.Close()
 	err = writeOutput(*out, stdout, func(w io.Writer) error {
-		return server.WriteTemplate(ctx, store, w, code, *layer, f, time.Now())
+		return server.WriteTemplate(ctx, store, w, code, *layer, f, time.Now(), langOf(stdout))
 	})
 	if err != nil {
 		return err

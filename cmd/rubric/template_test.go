@@ -15,8 +15,8 @@ func TestTemplateCommand(t *testing.T) {
 
 	t.Run("OK/xlsx", func(t *testing.T) {
 		out := filepath.Join(dir, "t.xlsx")
-		code, stdout, stderr := runCmd(t, "template", rugao, "-db", db, "-o", out)
-		if code != 0 || stdout != "wrote the final template of "+rugao+" to "+out+"\n" {
+		code, stdout, stderr := runCmd(t, "template", rugao, "-db", db, "-lang", "zh-CN", "-o", out)
+		if code != 0 || stdout != "已将 "+rugao+" 的考核填报模板写入 "+out+"\n" {
 			t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 		}
 		f, err := excelize.OpenFile(out)
@@ -34,7 +34,7 @@ func TestTemplateCommand(t *testing.T) {
 	})
 	t.Run("OK/csv by extension", func(t *testing.T) {
 		out := filepath.Join(dir, "t.csv")
-		if code, _, stderr := runCmd(t, "template", "-db", db, "-layer", "self", "-o", out, rugao); code != 0 {
+		if code, _, stderr := runCmd(t, "template", "-db", db, "-layer", "self", "-lang", "zh-CN", "-o", out, rugao); code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
 		data, _ := os.ReadFile(out)
@@ -44,7 +44,7 @@ func TestTemplateCommand(t *testing.T) {
 	})
 	t.Run("OK/csv to stdout", func(t *testing.T) {
 		code, stdout, _ := runCmd(t, "template", rugao, "-db", db, "--format", "csv")
-		if code != 0 || !strings.HasPrefix(stdout, "\uFEFF单位代码") {
+		if code != 0 || !strings.HasPrefix(stdout, "\uFEFFUnit code,Unit name,") {
 			t.Errorf("exit %d: %.100s", code, stdout)
 		}
 	})
