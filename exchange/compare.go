@@ -114,18 +114,8 @@ func WriteComparisonCSV(w io.Writer, c *schema.Comparison, l i18n.Lang) error {
 				return err
 			}
 		}
-		for _, row := range table {
-			rec := make([]string, len(row))
-			for j, v := range row {
-				if s, ok := v.(string); ok {
-					rec[j] = safeText(s)
-				} else {
-					rec[j] = formatCell(v)
-				}
-			}
-			if err := cw.Write(rec); err != nil {
-				return err
-			}
+		if err := writeCSVRows(cw, table); err != nil {
+			return err
 		}
 	}
 	cw.Flush()

@@ -100,18 +100,8 @@ func WriteDiffCSV(w io.Writer, d *schema.Diff, l i18n.Lang) error {
 				return err
 			}
 		}
-		for _, row := range table {
-			rec := make([]string, len(row))
-			for j, c := range row {
-				if s, ok := c.(string); ok {
-					rec[j] = safeText(s)
-				} else {
-					rec[j] = formatCell(c)
-				}
-			}
-			if err := cw.Write(rec); err != nil {
-				return err
-			}
+		if err := writeCSVRows(cw, table); err != nil {
+			return err
 		}
 	}
 	cw.Flush()

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/rubric-dev/rubric/formulas"
+	"github.com/rubric-dev/rubric/i18n"
 )
 
 // bom is the UTF-8 byte order mark that tells Excel and WPS a CSV file is UTF-8.
@@ -20,12 +21,15 @@ type CSVOptions struct {
 	// Stamp, when set, adds a last row that identifies the publication the results are:
 	// 公布, 第N次, its time, SHA-256 and its hash.
 	Stamp *Stamp
+	// Lang is the language of the fixed titles (单位代码, 总分…; Unit code, Total…) and of
+	// the stamp: zh-CN (zero) or en. The scheme's titles stay as the scheme writes them.
+	Lang i18n.Lang
 }
 
 // WriteCSV writes results as CSV: UTF-8 with a BOM, CRLF line ends, a header row, one row per
 // result. Columns: unit code, name and group, every item column (categories and leaves, in
 // document order) titled with its points (居民参保完成(5)), every output titled with its unit
-// (补助(元)), then 总分, 等次, 排名 and 组内排名. Numbers are written exactly (14.7), booleans
+// (补助(元)), then 总分, 等次, 排名 and 组内排名 (in opts.Lang: Total, Grade…). Numbers are written exactly (14.7), booleans
 // as true/false, a null cell as nothing. Text that Excel would take for a formula (=, +, -, @)
 // is prefixed with an apostrophe.
 func WriteCSV(w io.Writer, p *formulas.Program, results []formulas.Result, opts CSVOptions) error {
@@ -40,6 +44,9 @@ func WriteCSV(w io.Writer, p *formulas.Program, results []formulas.Result, opts 
 		// Titles come from the scheme document, which anyone who may save a scheme writes:
 		// a header is guarded like a data cell (issue 11).
 		record[i] = safeText(cols[i].title)
+		if t, ok := fixedTitles[cols[i].field]; ok {
+			record[i] = tr(opts.Lang, t)
+		}
 		if opts.HeaderCodes {
 			record[i] = safeText(cols[i].code)
 		}
@@ -61,7 +68,7 @@ func WriteCSV(w io.Writer, p *formulas.Program, results []formulas.Result, opts 
 		}
 	}
 	if opts.Stamp != nil {
-		if err := cw.Write(opts.Stamp.record()); err != nil {
+		if err := cw.Write(opts.Stamp.recordIn(opts.Lang)); err != nil {
 			return err
 		}
 	}

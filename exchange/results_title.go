@@ -111,10 +111,3 @@ func (c *column) format(schemeDecimals int) string {
 	}
 	return numFmt(c.decimals)
 }
-
-// recordIn is the stamp's row in l: 公布, 第N次, the time (RFC 3339, UTC), SHA-256, the hash.
-func (s *Stamp) recordIn(l i18n.Lang) []string {
-	r := s.record()
-	r[0], r[1] = tr(l, "Publication"), tr(l, "No. %d", s.Number)
-	return r
-}

@@ -1,8 +1,9 @@
 package exchange
 
 import (
-	"fmt"
 	"time"
+
+	"github.com/rubric-dev/rubric/i18n"
 )
 
 // Stamp identifies a publication in an exported file: its number, when it was made and the
@@ -13,8 +14,8 @@ type Stamp struct {
 	Hash   string
 }
 
-// record is the stamp as the cells of one row: 公布, 第N次, the time (RFC 3339, UTC),
+// recordIn is the stamp as the cells of one row, in l: 公布, 第N次, the time (RFC 3339, UTC),
 // SHA-256, the hash.
-func (s *Stamp) record() []string {
-	return []string{"公布", fmt.Sprintf("第%d次", s.Number), s.At.UTC().Format(time.RFC3339), "SHA-256", s.Hash}
+func (s *Stamp) recordIn(l i18n.Lang) []string {
+	return []string{tr(l, "Publication"), tr(l, "No. %d", s.Number), s.At.UTC().Format(time.RFC3339), "SHA-256", s.Hash}
 }

@@ -21,15 +21,13 @@ func (a *api) compareResults(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	name := `attachment; filename="` + cmp.Scheme + "-compare-" + x + "-" + y + "."
+	name := cmp.Scheme + "-compare-" + x + "-" + y + "." + format
 	switch format {
 	case "csv":
-		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-		c.Set(fiber.HeaderContentDisposition, name+`csv"`)
+		download(c, name)
 		return exchange.WriteComparisonCSV(c.Response().BodyWriter(), cmp, langOf(c))
 	case "xlsx":
-		c.Set(fiber.HeaderContentType, xlsxContentType)
-		c.Set(fiber.HeaderContentDisposition, name+`xlsx"`)
+		download(c, name)
 		return exchange.WriteComparisonXLSX(c.Response().BodyWriter(), cmp, langOf(c))
 	}
 	data, err := marshalJSON(cmp)

@@ -33,15 +33,13 @@ func (a *api) getDiff(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	name := `attachment; filename="` + d.Scheme + "-diff-" + from + "-" + to + "."
+	name := d.Scheme + "-diff-" + from + "-" + to + "." + format
 	switch format {
 	case "csv":
-		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-		c.Set(fiber.HeaderContentDisposition, name+`csv"`)
+		download(c, name)
 		return exchange.WriteDiffCSV(c.Response().BodyWriter(), d, langOf(c))
 	case "xlsx":
-		c.Set(fiber.HeaderContentType, xlsxContentType)
-		c.Set(fiber.HeaderContentDisposition, name+`xlsx"`)
+		download(c, name)
 		return exchange.WriteDiffXLSX(c.Response().BodyWriter(), d, langOf(c))
 	}
 	data, err := marshalJSON(d)

@@ -80,8 +80,8 @@ func (a *api) getPublication(c *fiber.Ctx) error {
 	// A publication never changes: its hash is a strong validator.
 	c.Set(fiber.HeaderETag, `"`+pub.Hash+`"`)
 	lang := i18n.ZH
-	if format == "xlsx" {
-		// A workbook's labels are in the language asked for: another representation, another tag.
+	if format != "json" {
+		// A file's labels are in the language asked for: another representation, another tag.
 		if lang = langOf(c); lang != i18n.ZH {
 			c.Set(fiber.HeaderETag, `"`+pub.Hash+"-"+lang.String()+`"`)
 		}
@@ -104,7 +104,7 @@ func (a *api) getPublication(c *fiber.Ctx) error {
 	if format == "csv" {
 		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 		return exchange.WriteCSV(c.Response().BodyWriter(), ev.Program, ev.Results,
-			exchange.CSVOptions{HeaderCodes: header == "code", Stamp: stamp})
+			exchange.CSVOptions{HeaderCodes: header == "code", Stamp: stamp, Lang: lang})
 	}
 	c.Set(fiber.HeaderContentType, xlsxContentType)
 	return exchange.WriteXLSX(c.Response().BodyWriter(), ev.Program, ev.Results,

@@ -67,9 +67,10 @@ func (a *api) getResults(c *fiber.Ctx) error {
 	if gz { // another representation, another tag
 		shape = append(shape, "gzip")
 	}
-	// A workbook's labels and the sheet's warnings are in the language asked for.
+	// A file's labels and the sheet's warnings are in the language asked for; only a CSV
+	// headed by codes says the same in every language.
 	lang := langOf(c)
-	if format != "csv" {
+	if format != "csv" || header != "code" {
 		shape = append(shape, lang.String())
 		c.Vary(fiber.HeaderAcceptLanguage)
 	}
@@ -87,12 +88,10 @@ func (a *api) getResults(c *fiber.Ctx) error {
 	}
 	switch format {
 	case "csv":
-		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-		c.Set(fiber.HeaderContentDisposition, attachment(e, "csv"))
+		download(c, attachment(e, "csv"))
 		return e.write(c.Response().BodyWriter(), rows, format, header == "code", a.now(), lang)
 	case "xlsx":
-		c.Set(fiber.HeaderContentType, xlsxContentType)
-		c.Set(fiber.HeaderContentDisposition, attachment(e, "xlsx"))
+		download(c, attachment(e, "xlsx"))
 		return e.write(c.Response().BodyWriter(), rows, format, false, a.now(), lang)
 	}
 	if filtered {
@@ -180,11 +179,11 @@ func ExportResults(ctx context.Context, store *schema.Store, w io.Writer, code, 
 }
 
 // write writes rows of the sheet to w as format: json, csv (with a header of codes if
-// headerCodes) or xlsx (its fixed texts in lang).
+// headerCodes) or xlsx, their fixed texts in lang.
 func (e *sheetEntry) write(w io.Writer, rows []formulas.Result, format string, headerCodes bool, now time.Time, lang i18n.Lang) error {
 	switch format {
 	case "csv":
-		return exchange.WriteCSV(w, e.program, rows, exchange.CSVOptions{HeaderCodes: headerCodes})
+		return exchange.WriteCSV(w, e.program, rows, exchange.CSVOptions{HeaderCodes: headerCodes, Lang: lang})
 	case "xlsx":
 		return exchange.WriteXLSX(w, e.program, rows, exchange.Meta{Revision: e.revision, Generated: now, Layer: e.layer, Lang: lang})
 	case "json":
@@ -203,7 +202,18 @@ const xlsxContentType = "application/vnd.openxmlformats-officedocument.spreadshe
 
 // attachment is the Content-Disposition of an exported sheet: scheme-layer.ext.
 func attachment(e *sheetEntry, ext string) string {
-	return `attachment; filename="` + e.scheme + "-" + e.layer + "." + ext + `"`
+	return e.scheme + "-" + e.layer + "." + ext
+}
+
+// download marks the answer as a file to save as name, typed by its extension: CSV (UTF-8)
+// for .csv, else an XLSX workbook.
+func download(c *fiber.Ctx, name string) {
+	if strings.HasSuffix(name, ".csv") {
+		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	} else {
+		c.Set(fiber.HeaderContentType, xlsxContentType)
+	}
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 }
 
 // filter selects the rows of one group and/or of the listed units (comma separated), in

@@ -83,3 +83,37 @@ func contains(values []string, v string) bool {
 	}
 	return false
 }
+
+// TestResultsCSVLanguage: the CSV of results heads its fixed columns in the reader's language
+// (the scheme's own titles stay), with a tag per language; headed by codes it is the same in
+// every language, and so is its tag.
+func TestResultsCSVLanguage(t *testing.T) {
+	e := newEnv(t)
+	get := func(query, lang string) (string, string) {
+		t.Helper()
+		resp, body := e.do(t, "GET", "/api/v1/schemes/tiny/results?format=csv"+query, "", "", map[string]string{"Accept-Language": lang})
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s %s: %d %s", query, lang, resp.StatusCode, body)
+		}
+		return string(body), resp.Header.Get("ETag")
+	}
+	zh, zhTag := get("", "zh-CN")
+	en, enTag := get("", "en")
+	if !bytes.HasPrefix([]byte(zh), []byte("\uFEFF单位代码,单位名称,组别,Work(")) || !bytes.Contains([]byte(zh), []byte(",总分,等次,排名,组内排名\r\n")) {
+		t.Errorf("Chinese header: %.200q", zh)
+	}
+	if !bytes.HasPrefix([]byte(en), []byte("\uFEFFUnit code,Unit name,Group,Work(")) || !bytes.Contains([]byte(en), []byte(",Total,Grade,Rank,Rank in group\r\n")) {
+		t.Errorf("English header: %.200q", en)
+	}
+	if zh[bytes.IndexByte([]byte(zh), '\n'):] != en[bytes.IndexByte([]byte(en), '\n'):] {
+		t.Error("the rows differ between the languages")
+	}
+	if zhTag == enTag {
+		t.Errorf("one tag %s for both languages", zhTag)
+	}
+	zhCodes, zhCodesTag := get("&header=code", "zh-CN")
+	enCodes, enCodesTag := get("&header=code", "en")
+	if zhCodes != enCodes || zhCodesTag != enCodesTag {
+		t.Errorf("headed by codes, the languages differ: %s %.80q, %s %.80q", zhCodesTag, zhCodes, enCodesTag, enCodes)
+	}
+}

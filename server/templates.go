@@ -72,11 +72,6 @@ func (a *api) getTemplate(c *fiber.Ctx) error {
 	if err := writeTemplate(c.UserContext(), a.store, &buf, code, layer, format, only, a.now(), langOf(c)); err != nil {
 		return err
 	}
-	if format == "csv" {
-		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	} else {
-		c.Set(fiber.HeaderContentType, xlsxContentType)
-	}
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+code+"-"+layer+"-template."+format+`"`)
+	download(c, code+"-"+layer+"-template."+format)
 	return c.Send(buf.Bytes())
 }

@@ -45,7 +45,18 @@ func TestExportCommand(t *testing.T) {
 			t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 		}
 		data, _ := os.ReadFile(out)
-		if !strings.HasPrefix(string(data), "\uFEFF单位代码,单位名称,组别,") || !strings.Contains(string(data), "\r\nshizhuang,石庄镇,镇,") {
+		// The command speaks English in these tests (RUBRIC_LANG=en): so do the CSV's fixed titles.
+		if !strings.HasPrefix(string(data), "\uFEFFUnit code,Unit name,Group,") || !strings.Contains(string(data), "\r\nshizhuang,石庄镇,镇,") {
+			t.Errorf("%.300s", data)
+		}
+	})
+	t.Run("OK/csv zh-CN", func(t *testing.T) {
+		out := filepath.Join(dir, "s-zh.csv")
+		if code, _, stderr := runCmd(t, "export", rugao, "-db", db, "-lang", "zh-CN", "-o", out); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		data, _ := os.ReadFile(out)
+		if !strings.HasPrefix(string(data), "\uFEFF单位代码,单位名称,组别,") || !strings.Contains(string(data), ",总分,等次,排名,组内排名\r\n") {
 			t.Errorf("%.300s", data)
 		}
 	})
