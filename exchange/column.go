@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/rubric-dev/rubric/formulas"
+	"github.com/rubric-dev/rubric/i18n"
 )
 
 // field is what a column of a results export holds.
@@ -40,8 +41,9 @@ func (c *column) numeric() bool {
 	return c.field == fieldItem || c.field == fieldOutput || c.field == fieldTotal
 }
 
-// resultColumns lays out the columns of a results export of p.
-func resultColumns(p *formulas.Program) []column {
+// resultColumns lays out the columns of a results export of p, the fixed titles (单位代码,
+// 总分…) in l; the items' and outputs' titles are the scheme's.
+func resultColumns(p *formulas.Program, l i18n.Lang) []column {
 	s := p.Scheme()
 	dec := s.Decimals()
 	outputPrecision := map[string]int{}
@@ -51,9 +53,9 @@ func resultColumns(p *formulas.Program) []column {
 		}
 	}
 	cols := []column{
-		{field: fieldUnit, code: "unit", title: "单位代码", decimals: -1, top: -1},
-		{field: fieldName, code: "name", title: "单位名称", decimals: -1, top: -1},
-		{field: fieldGroup, code: "group", title: "组别", decimals: -1, top: -1},
+		{field: fieldUnit, code: "unit", title: tr(l, fixedTitles[fieldUnit]), decimals: -1, top: -1},
+		{field: fieldName, code: "name", title: tr(l, fixedTitles[fieldName]), decimals: -1, top: -1},
+		{field: fieldGroup, code: "group", title: tr(l, fixedTitles[fieldGroup]), decimals: -1, top: -1},
 	}
 	top := -1
 	for _, c := range p.Columns() {
@@ -82,10 +84,10 @@ func resultColumns(p *formulas.Program) []column {
 		cols = append(cols, col)
 	}
 	return append(cols,
-		column{field: fieldTotal, code: "total", title: "总分", decimals: dec, measure: measurePoints, top: -1},
-		column{field: fieldGrade, code: "grade", title: "等次", decimals: -1, top: -1},
-		column{field: fieldRank, code: "rank", title: "排名", decimals: 0, top: -1},
-		column{field: fieldGroupRank, code: "group_rank", title: "组内排名", decimals: 0, top: -1},
+		column{field: fieldTotal, code: "total", title: tr(l, fixedTitles[fieldTotal]), decimals: dec, measure: measurePoints, top: -1},
+		column{field: fieldGrade, code: "grade", title: tr(l, fixedTitles[fieldGrade]), decimals: -1, top: -1},
+		column{field: fieldRank, code: "rank", title: tr(l, fixedTitles[fieldRank]), decimals: 0, top: -1},
+		column{field: fieldGroupRank, code: "group_rank", title: tr(l, fixedTitles[fieldGroupRank]), decimals: 0, top: -1},
 	)
 }
 

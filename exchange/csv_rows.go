@@ -2,17 +2,21 @@ package exchange
 
 import "encoding/csv"
 
-// writeCSVRows writes rows of cells as CSV records: texts guarded against formulas (safeText),
-// other cells as formatCell writes them.
+// csvCell is a cell as CSV text: text guarded against formulas (safeText), anything else as
+// formatCell writes it.
+func csvCell(v any) string {
+	if s, ok := v.(string); ok {
+		return safeText(s)
+	}
+	return formatCell(v)
+}
+
+// writeCSVRows writes rows of cells as CSV records (csvCell).
 func writeCSVRows(cw *csv.Writer, rows [][]any) error {
 	for _, row := range rows {
 		rec := make([]string, len(row))
 		for j, c := range row {
-			if s, ok := c.(string); ok {
-				rec[j] = safeText(s)
-			} else {
-				rec[j] = formatCell(c)
-			}
+			rec[j] = csvCell(c)
 		}
 		if err := cw.Write(rec); err != nil {
 			return err

@@ -33,7 +33,7 @@ type CSVOptions struct {
 // as true/false, a null cell as nothing. Text that Excel would take for a formula (=, +, -, @)
 // is prefixed with an apostrophe.
 func WriteCSV(w io.Writer, p *formulas.Program, results []formulas.Result, opts CSVOptions) error {
-	cols := resultColumns(p)
+	cols := resultColumns(p, opts.Lang)
 	if _, err := io.WriteString(w, bom); err != nil {
 		return err
 	}
@@ -44,9 +44,6 @@ func WriteCSV(w io.Writer, p *formulas.Program, results []formulas.Result, opts 
 		// Titles come from the scheme document, which anyone who may save a scheme writes:
 		// a header is guarded like a data cell (issue 11).
 		record[i] = safeText(cols[i].title)
-		if t, ok := fixedTitles[cols[i].field]; ok {
-			record[i] = tr(opts.Lang, t)
-		}
 		if opts.HeaderCodes {
 			record[i] = safeText(cols[i].code)
 		}
@@ -56,12 +53,7 @@ func WriteCSV(w io.Writer, p *formulas.Program, results []formulas.Result, opts 
 	}
 	for r := range results {
 		for i := range cols {
-			v := cols[i].value(&results[r])
-			if s, ok := v.(string); ok {
-				record[i] = safeText(s)
-			} else {
-				record[i] = formatCell(v)
-			}
+			record[i] = csvCell(cols[i].value(&results[r]))
 		}
 		if err := cw.Write(record); err != nil {
 			return err

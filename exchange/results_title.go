@@ -65,8 +65,7 @@ func (b *resultsBook) subtitle(meta Meta) string {
 
 // printedColumns are the columns of a results workbook: those of resultColumns, less the
 // ones that would print empty on every row — 等次 when the scheme has no grades, 组别 and
-// 组内排名 when no unit has a group (the rank in the one group is the rank) — with the fixed
-// titles in l. The CSV keeps every column, so that its layout depends on the scheme only.
+// 组内排名 when no unit has a group (the rank in the one group is the rank). The CSV keeps every column, so that its layout depends on the scheme only.
 func printedColumns(p *formulas.Program, results []formulas.Result, l i18n.Lang) []column {
 	s := p.Scheme()
 	grouped := len(s.Groups) > 0
@@ -76,7 +75,7 @@ func printedColumns(p *formulas.Program, results []formulas.Result, l i18n.Lang)
 			break
 		}
 	}
-	all := resultColumns(p)
+	all := resultColumns(p, l)
 	index := make([]int, len(all)) // old index → new
 	cols := make([]column, 0, len(all))
 	for i, c := range all {
@@ -86,9 +85,6 @@ func printedColumns(p *formulas.Program, results []formulas.Result, l i18n.Lang)
 			continue
 		case (c.field == fieldGroup || c.field == fieldGroupRank) && !grouped:
 			continue
-		}
-		if t, ok := fixedTitles[c.field]; ok {
-			c.title = tr(l, t)
 		}
 		cols = append(cols, c)
 	}

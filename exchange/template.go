@@ -41,8 +41,8 @@ const (
 	templateFirstRow = 4
 )
 
-// The header cells of the unit columns of a template, as titles (in Chinese; tr gives them
-// in English) and as codes.
+// The header cells of the unit columns of a template, as titles (in Chinese, as a problem
+// names them; unitTitles gives them in a language) and as codes.
 const (
 	unitCodeTitle = "单位代码"
 	unitNameTitle = "单位名称"
@@ -52,10 +52,7 @@ const (
 
 // unitTitles are the titles of the unit columns in l.
 func unitTitles(l i18n.Lang) (code, name string) {
-	if l == i18n.EN {
-		return fixedTitles[fieldUnit], fixedTitles[fieldName]
-	}
-	return unitCodeTitle, unitNameTitle
+	return tr(l, fixedTitles[fieldUnit]), tr(l, fixedTitles[fieldName])
 }
 
 // Yes and no as a Chinese template writes them (an English one writes yes/no); ReadValues
@@ -290,18 +287,21 @@ func rangeText(m *formulas.Metric) string {
 	return ""
 }
 
-// typeTitle names a metric type on the notes sheet: in Chinese with the type's code beside
-// (数值 number), so that a clerk can match it to the scheme; in English the code.
+// typeTitlesZH name metric types on a Chinese notes sheet, with the type's code beside
+// (数值 number), so that a clerk can match them to the scheme; an English sheet writes the code.
+var typeTitlesZH = map[string]string{
+	formulas.TypeNumber:  "数值 number",
+	formulas.TypeInteger: "整数 integer",
+	formulas.TypeBoolean: "是/否 boolean",
+	formulas.TypeText:    "文本 text",
+}
+
+// typeTitle names a metric type on the notes sheet in l.
 func typeTitle(l i18n.Lang, typ string) string {
 	if l == i18n.EN {
 		return typ
 	}
-	return map[string]string{
-		formulas.TypeNumber:  "数值 number",
-		formulas.TypeInteger: "整数 integer",
-		formulas.TypeBoolean: "是/否 boolean",
-		formulas.TypeText:    "文本 text",
-	}[typ]
+	return typeTitlesZH[typ]
 }
 
 // notes are the instructions at the top of the notes sheet, in l.

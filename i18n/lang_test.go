@@ -55,3 +55,22 @@ func TestMessageNested(t *testing.T) {
 		t.Errorf("en: %q", got)
 	}
 }
+
+// TestCatalogueOneTranslation: no format is translated differently by two parts of the
+// catalogue (which one won would depend on the order of the files' init); and add notices
+// such a pair.
+func TestCatalogueOneTranslation(t *testing.T) {
+	if len(conflicts) > 0 {
+		t.Errorf("translated differently in two zh_*.go files: %q", conflicts)
+	}
+	was, before := zh["Unit code"], len(conflicts)
+	defer func() { zh["Unit code"], conflicts = was, conflicts[:before] }()
+	add(map[string]string{"Unit code": was})
+	if len(conflicts) != before {
+		t.Error("the same translation twice was taken for a conflict")
+	}
+	add(map[string]string{"Unit code": "别的代码"})
+	if len(conflicts) != before+1 || conflicts[before] != "Unit code" {
+		t.Errorf("a second translation of Unit code was not noticed: %q", conflicts)
+	}
+}

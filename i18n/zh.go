@@ -1,5 +1,19 @@
 package i18n
 
+// conflicts lists the formats that two parts of the catalogue translate differently; a test
+// keeps it empty, since the translation used would depend on the order of init.
+var conflicts []string
+
+// add merges one area's part of the catalogue (zh_*.go) into zh.
+func add(part map[string]string) {
+	for en, zhFormat := range part {
+		if old, ok := zh[en]; ok && old != zhFormat {
+			conflicts = append(conflicts, en)
+		}
+		zh[en] = zhFormat
+	}
+}
+
 // zh is the catalogue: English format → Simplified Chinese format, with the same verbs in the
 // same order (explicit indexes such as %[2]s where Chinese orders them differently).
 var zh = map[string]string{

@@ -2,11 +2,7 @@ package i18n
 
 // cmd: CLI messages (cmd/rubric): errors, status lines, warnings and help of the rubric
 // command. In a file of their own so that other areas' additions to zh merge cleanly.
-func init() {
-	for en, zhFormat := range zhCmd {
-		zh[en] = zhFormat
-	}
-}
+func init() { add(zhCmd) }
 
 var zhCmd = map[string]string{
 	// Help.

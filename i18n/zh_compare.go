@@ -2,11 +2,7 @@ package i18n
 
 // exchange: the comparison of two sheets as CSV and XLSX (exchange/compare.go). In a file of
 // its own so that other areas' additions merge cleanly.
-func init() {
-	for en, zhFormat := range zhCompare {
-		zh[en] = zhFormat
-	}
-}
+func init() { add(zhCompare) }
 
 var zhCompare = map[string]string{
 	"Comparison":              "对比",

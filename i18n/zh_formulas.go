@@ -2,11 +2,7 @@ package i18n
 
 // formulas: why a value is null and how apportion split its pool (formulas/explain.go,
 // formulas/apportion.go). In a file of their own so that other areas' additions merge cleanly.
-func init() {
-	for en, zhFormat := range zhFormulas {
-		zh[en] = zhFormat
-	}
-}
+func init() { add(zhFormulas) }
 
 var zhFormulas = map[string]string{
 	// Why a value is null ("needs %s" and "the unit is incomplete" are in zh.go).

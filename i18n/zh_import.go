@@ -2,11 +2,7 @@ package i18n
 
 // exchange: import problems added after zh.go's table (exchange/values.go), in a file of their
 // own so that other areas' additions merge cleanly.
-func init() {
-	for en, zhFormat := range zhImport {
-		zh[en] = zhFormat
-	}
-}
+func init() { add(zhImport) }
 
 var zhImport = map[string]string{
 	"a row with values but no unit code": "该行有数据但没有单位代码",

@@ -2,11 +2,7 @@ package i18n
 
 // server: the titles of problem answers (server/problem_title.go), the English ones being
 // net/http's status texts. In a file of their own so that other areas' additions merge cleanly.
-func init() {
-	for en, zhFormat := range zhServer {
-		zh[en] = zhFormat
-	}
-}
+func init() { add(zhServer) }
 
 var zhServer = map[string]string{
 	"Bad Request":              "请求有误",

@@ -2,11 +2,7 @@ package i18n
 
 // exchange: the fill-in template (exchange/template.go) and the diff of two sheets as CSV and
 // XLSX (exchange/diff.go). In a file of its own so that other areas' additions merge cleanly.
-func init() {
-	for en, zhFormat := range zhTemplate {
-		zh[en] = zhFormat
-	}
-}
+func init() { add(zhTemplate) }
 
 var zhTemplate = map[string]string{
 	// The template.

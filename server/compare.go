@@ -21,13 +21,12 @@ func (a *api) compareResults(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	name := cmp.Scheme + "-compare-" + x + "-" + y + "." + format
 	switch format {
 	case "csv":
-		download(c, name)
+		download(c, cmp.Scheme+"-compare-"+x+"-"+y+".csv")
 		return exchange.WriteComparisonCSV(c.Response().BodyWriter(), cmp, langOf(c))
 	case "xlsx":
-		download(c, name)
+		download(c, cmp.Scheme+"-compare-"+x+"-"+y+".xlsx")
 		return exchange.WriteComparisonXLSX(c.Response().BodyWriter(), cmp, langOf(c))
 	}
 	data, err := marshalJSON(cmp)

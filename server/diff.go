@@ -33,13 +33,12 @@ func (a *api) getDiff(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	name := d.Scheme + "-diff-" + from + "-" + to + "." + format
 	switch format {
 	case "csv":
-		download(c, name)
+		download(c, d.Scheme+"-diff-"+from+"-"+to+".csv")
 		return exchange.WriteDiffCSV(c.Response().BodyWriter(), d, langOf(c))
 	case "xlsx":
-		download(c, name)
+		download(c, d.Scheme+"-diff-"+from+"-"+to+".xlsx")
 		return exchange.WriteDiffXLSX(c.Response().BodyWriter(), d, langOf(c))
 	}
 	data, err := marshalJSON(d)

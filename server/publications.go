@@ -99,14 +99,11 @@ func (a *api) getPublication(c *fiber.Ctx) error {
 		return err
 	}
 	stamp := &exchange.Stamp{Number: pub.Number, At: pub.CreatedAt, Hash: pub.Hash}
-	name := fmt.Sprintf(`attachment; filename="%s-%s-%d.%s"`, pub.Scheme, pub.Layer, pub.Number, format)
-	c.Set(fiber.HeaderContentDisposition, name)
+	download(c, fmt.Sprintf("%s-%s-%d.%s", pub.Scheme, pub.Layer, pub.Number, format))
 	if format == "csv" {
-		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 		return exchange.WriteCSV(c.Response().BodyWriter(), ev.Program, ev.Results,
 			exchange.CSVOptions{HeaderCodes: header == "code", Stamp: stamp, Lang: lang})
 	}
-	c.Set(fiber.HeaderContentType, xlsxContentType)
 	return exchange.WriteXLSX(c.Response().BodyWriter(), ev.Program, ev.Results,
 		exchange.Meta{Title: pub.Title, Revision: pub.Revision, Generated: pub.CreatedAt, Layer: pub.Layer, Stamp: stamp, Lang: lang})
 }
